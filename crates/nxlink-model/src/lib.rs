@@ -1,0 +1,2 @@
+//! Typed, validated models for the NXLink AI-agent OpenAPI.
+#![forbid(unsafe_code)]

@@ -1,0 +1,194 @@
+//! Project automation. `cargo xtask ci` is the one gate; `cargo xtask proptest` runs the
+//! calling-window properties with a large case count.
+#![forbid(unsafe_code)]
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Cases per property for `cargo xtask proptest`.
+const LARGE_CASE_COUNT: u32 = 10_000;
+
+/// One command of a pipeline, with the name it is reported under.
+struct Step {
+    name: &'static str,
+    args: Vec<&'static str>,
+    envs: Vec<(&'static str, String)>,
+}
+
+impl Step {
+    fn cargo(name: &'static str, args: &[&'static str]) -> Self {
+        Step {
+            name,
+            args: args.to_vec(),
+            envs: Vec::new(),
+        }
+    }
+
+    fn env(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.envs.push((key, value.into()));
+        self
+    }
+
+    fn display(&self) -> String {
+        let envs: String = self.envs.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+        format!("{envs}cargo {}", self.args.join(" "))
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = args.first().map(String::as_str);
+    let result = match task {
+        Some("ci") => ci(),
+        Some("proptest") => proptest(),
+        Some("help" | "--help" | "-h") | None => {
+            print_usage();
+            return if task.is_none() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+        Some(other) => {
+            eprintln!("xtask: unknown task `{other}`");
+            print_usage();
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_usage() {
+    eprintln!(
+        "usage: cargo xtask <task>\n\n\
+         tasks:\n  \
+         ci        the gate: fmt, clippy, tests, docs, cargo-deny (when installed)\n  \
+         proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property"
+    );
+}
+
+fn ci() -> Result<(), String> {
+    let started = Instant::now();
+    let mut steps = vec![
+        Step::cargo("format", &["fmt", "--all", "--", "--check"]),
+        Step::cargo(
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo("tests", &["test", "--workspace", "--locked"]),
+        Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    ];
+    if cargo_deny_installed() {
+        // Advisories need the network, which CI does not have.
+        steps.push(Step::cargo(
+            "cargo-deny",
+            &["deny", "--locked", "check", "bans", "licenses", "sources"],
+        ));
+    } else {
+        println!(
+            "xtask ci: cargo-deny is not installed, skipping `cargo deny check bans licenses sources` \
+             (install it with `cargo install cargo-deny --locked`)"
+        );
+    }
+    run_all("ci", &steps)?;
+    println!(
+        "\nxtask ci: all {} steps passed in {:.0?}",
+        steps.len(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+fn proptest() -> Result<(), String> {
+    let step = Step::cargo(
+        "window properties",
+        &[
+            "test",
+            "--locked",
+            "--release",
+            "-p",
+            "nxlink-model",
+            "--test",
+            "window_properties",
+            "--",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ],
+    )
+    .env("PROPTEST_CASES", LARGE_CASE_COUNT.to_string());
+    run_all("proptest", std::slice::from_ref(&step))
+}
+
+fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {
+    let root = workspace_root();
+    for (index, step) in steps.iter().enumerate() {
+        println!(
+            "\n==> [{}/{}] {}: {}",
+            index + 1,
+            steps.len(),
+            step.name,
+            step.display()
+        );
+        let started = Instant::now();
+        let status = Command::new(cargo())
+            .args(&step.args)
+            .envs(step.envs.iter().map(|(k, v)| (k, v)))
+            .current_dir(&root)
+            .status()
+            .map_err(|error| {
+                format!("{pipeline}: could not start `{}`: {error}", step.display())
+            })?;
+        if !status.success() {
+            let code = status.code().map_or_else(
+                || "killed by a signal".to_owned(),
+                |c| format!("exit code {c}"),
+            );
+            return Err(format!(
+                "{pipeline} failed at step {}/{} `{}` ({code}); command: {}",
+                index + 1,
+                steps.len(),
+                step.name,
+                step.display()
+            ));
+        }
+        println!("==> {} passed in {:.1?}", step.name, started.elapsed());
+    }
+    Ok(())
+}
+
+fn cargo_deny_installed() -> bool {
+    Command::new(cargo())
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// The cargo that launched us, so toolchain overrides carry through.
+fn cargo() -> OsString {
+    env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
