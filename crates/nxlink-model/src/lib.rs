@@ -1,2 +1,57 @@
-//! Typed, validated models for the NXLink AI-agent OpenAPI.
+//! Typed, validated request and response models for the NXLink AI-agent outbound-call
+//! OpenAPI (`/openapi/aiagent/*`).
+//!
+//! No I/O lives here: requests are plain data with a `validate` method that reports every
+//! broken rule with its JSON path, [`encode`] turns a request into body bytes (validating
+//! first), and responses deserialize leniently into [`ApiResponse`].
+//!
+//! ```
+//! use nxlink_model::{
+//!     ApiRequest, CallWindow, Contact, CreateTaskRequest, HourSet, StartMode, WeekDays, encode,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let office_hours = HourSet::span(9, 12)?.union(HourSet::span(14, 18)?);
+//! let window = CallWindow::every_quarter(WeekDays::MONDAY_TO_FRIDAY, office_hours);
+//!
+//! let request = CreateTaskRequest::new("Satisfaction survey", 197, "y29ND1X4kkCG", window)
+//!     .with_user_task_id("EXT-TASK-0001")
+//!     .with_start(StartMode::Scheduled { at: 1_746_583_929 })
+//!     .with_zone_second(8 * 3600)
+//!     .with_contact(Contact::new("c-1", "Lucy", "13800000001").with_param("customerName", "Lucy"));
+//! request.validate()?;
+//!
+//! let body = encode(&request)?;
+//! assert!(body.starts_with(br#"{"userTaskId":"EXT-TASK-0001","taskName":"#));
+//! assert_eq!(CreateTaskRequest::PATH, "/openapi/aiagent/task/create");
+//!
+//! // A broken request reports every problem at once.
+//! let broken = request.with_zone_second(90_000).with_country_code("8a");
+//! let errors = broken.validate().unwrap_err();
+//! assert!(errors.has_path("zoneSecond") && errors.has_path("countryCode"));
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+
+mod absent;
+pub mod contact;
+pub mod request;
+pub mod response;
+mod rules;
+pub mod start;
+pub mod status;
+pub mod task;
+pub mod task_result;
+pub mod validation;
+pub mod window;
+
+pub use contact::{Contact, Variable, validate_contact, validate_contact_list};
+pub use request::{ApiRequest, EncodeError, encode};
+pub use response::ApiResponse;
+pub use start::{StartMode, StartModeError};
+pub use status::{ResultCode, TaskStatus};
+pub use task::{CreateTaskRequest, ZONE_SECOND_RANGE};
+pub use task_result::{CreateTaskResult, RejectedContact};
+pub use validation::{FieldPath, ParseError, ValidationErrors, Violation, Violations};
+pub use window::{CallWindow, HourSet, ItemProblem, Quarter, SetIter, WeekDays, WindowError};

@@ -60,8 +60,8 @@ impl Default for SigningProfile {
 pub struct SignedHeaders<'a> {
     access_key: &'a str,
     ts: String,
-    biz_type: &'a str,
-    action: &'a str,
+    biz_type: Cow<'static, str>,
+    action: Cow<'static, str>,
     sign: Signature,
     algorithm: Algorithm,
 }
@@ -78,12 +78,12 @@ impl SignedHeaders<'_> {
     }
 
     /// Every header to send, as `(name, value)`; `algorithm` only when it is not the default.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         [
             (header::ACCESS_KEY, self.access_key),
             (header::TS, self.ts.as_str()),
-            (header::BIZ_TYPE, self.biz_type),
-            (header::ACTION, self.action),
+            (header::BIZ_TYPE, &*self.biz_type),
+            (header::ACTION, &*self.action),
             (header::SIGN, self.sign.as_str()),
         ]
         .into_iter()
@@ -101,7 +101,7 @@ impl SignedHeaders<'_> {
 /// `body` unchanged.
 pub fn sign_request<'a>(
     credentials: &'a Credentials,
-    profile: &'a SigningProfile,
+    profile: &SigningProfile,
     timestamp_ms: u64,
     body: &[u8],
 ) -> SignedHeaders<'a> {
@@ -116,8 +116,8 @@ pub fn sign_request<'a>(
     SignedHeaders {
         access_key: credentials.access_key(),
         ts: timestamp_ms.to_string(),
-        biz_type: &profile.biz_type,
-        action: &profile.action,
+        biz_type: profile.biz_type.clone(),
+        action: profile.action.clone(),
         sign: compute_signature(&input, credentials.access_secret()),
         algorithm: profile.algorithm,
     }

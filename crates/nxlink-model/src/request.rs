@@ -1,0 +1,53 @@
+//! What every endpoint request has in common, and the one way a request becomes bytes.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::validation::ValidationErrors;
+
+/// A request body for one endpoint. The facade is generic over this trait, and
+/// [`encode`] — the only way the SDK serializes a request — validates first.
+pub trait ApiRequest: Serialize {
+    /// Path on the gateway, e.g. `"/openapi/aiagent/task/create"`.
+    const PATH: &'static str;
+    /// What `data` holds in a successful response.
+    type Data: DeserializeOwned;
+
+    /// Checks every local rule and returns all violations.
+    fn validate(&self) -> Result<(), ValidationErrors>;
+
+    /// Rough size of the encoded body, used to allocate the buffer once.
+    fn encoded_size_hint(&self) -> usize {
+        256
+    }
+}
+
+/// Why a request could not be turned into bytes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The request breaks local rules; nothing was serialized.
+    #[error("invalid request:\n{0}")]
+    Invalid(#[source] ValidationErrors),
+    /// Serialization itself failed (not expected for the SDK's own types).
+    #[error("could not serialize the request: {0}")]
+    Serialize(#[source] serde_json::Error),
+}
+
+impl EncodeError {
+    /// The rule violations, when validation was what failed.
+    pub fn validation_errors(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Invalid(errors) => Some(errors),
+            Self::Serialize(_) => None,
+        }
+    }
+}
+
+/// Validates `request`, then serializes it once as compact JSON.
+pub fn encode<R: ApiRequest>(request: &R) -> Result<Vec<u8>, EncodeError> {
+    request.validate().map_err(EncodeError::Invalid)?;
+    let mut body = Vec::with_capacity(request.encoded_size_hint());
+    serde_json::to_writer(&mut body, request).map_err(EncodeError::Serialize)?;
+    Ok(body)
+}

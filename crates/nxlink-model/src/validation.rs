@@ -1,0 +1,326 @@
+//! Collecting rule violations with their JSON paths, shared by every request type.
+
+use std::fmt;
+
+/// Where a value sits inside a request, built on the stack so that a valid value costs no
+/// allocation: the path is only formatted when a violation is recorded.
+///
+/// ```
+/// use nxlink_model::FieldPath;
+///
+/// let root = FieldPath::root();
+/// let list = root.key("callList");
+/// let item = list.index(3);
+/// assert_eq!(item.key("phoneNumber").to_string(), "callList[3].phoneNumber");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    segment: Segment<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> FieldPath<'a> {
+    /// The top of the request body; it prints as the empty string.
+    pub const fn root() -> FieldPath<'static> {
+        FieldPath {
+            parent: None,
+            segment: Segment::Root,
+        }
+    }
+
+    /// The member `name` of the object at this path.
+    pub const fn key(&'a self, name: &'a str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Key(name),
+        }
+    }
+
+    /// The element `index` of the array at this path.
+    pub const fn index(&'a self, index: usize) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Index(index),
+        }
+    }
+
+    fn is_root(&self) -> bool {
+        matches!(self.segment, Segment::Root)
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.segment {
+            Segment::Root => Ok(()),
+            Segment::Key(name) => match self.parent {
+                Some(parent) if !parent.is_root() => write!(f, ".{name}"),
+                _ => f.write_str(name),
+            },
+            Segment::Index(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+/// One broken rule: the JSON path of the offending value and a plain-English reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON path of the value, e.g. `callList[3].phoneNumber`.
+    pub path: String,
+    /// What is wrong, in plain English; quotes at most a short excerpt of the value.
+    pub reason: String,
+}
+
+impl Violation {
+    /// Builds a violation from a path and a reason.
+    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// JSON path of the offending value.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Why the value was rejected.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "{}: {}", self.path, self.reason)
+        }
+    }
+}
+
+/// Accumulates violations while a validator walks a request, so that every problem is
+/// reported at once rather than the first one only.
+#[derive(Debug, Default)]
+pub struct Violations {
+    list: Vec<Violation>,
+}
+
+impl Violations {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records that the value at `path` breaks a rule.
+    pub fn push(&mut self, path: impl fmt::Display, reason: impl Into<String>) {
+        self.list.push(Violation {
+            path: path.to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Number of violations recorded so far.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True while nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, otherwise every violation in recording order.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.list.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors { list: self.list })
+        }
+    }
+
+    /// Reorders violations by a caller-chosen rank, keeping recording order among equals.
+    pub(crate) fn sort_by_rank(&mut self, rank: impl Fn(&str) -> usize) {
+        self.list.sort_by_key(|v| rank(&v.path));
+    }
+}
+
+/// Every violation found in one request; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", DisplayList(&self.list))]
+pub struct ValidationErrors {
+    list: Vec<Violation>,
+}
+
+struct DisplayList<'a>(&'a [Violation]);
+
+impl fmt::Display for DisplayList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, violation) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            violation.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl ValidationErrors {
+    /// All violations, in the order of the fields in the request.
+    pub fn violations(&self) -> &[Violation] {
+        &self.list
+    }
+
+    /// Iterates over the violations.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.list.iter()
+    }
+
+    /// Number of violations (at least one).
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Always false: an error value holds at least one violation.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// True when some violation concerns exactly `path`.
+    pub fn has_path(&self, path: &str) -> bool {
+        self.list.iter().any(|v| v.path == path)
+    }
+
+    /// The violations concerning exactly `path`.
+    pub fn at<'s>(&'s self, path: &'s str) -> impl Iterator<Item = &'s Violation> + 's {
+        self.list.iter().filter(move |v| v.path == path)
+    }
+
+    /// Takes the violations out.
+    pub fn into_vec(self) -> Vec<Violation> {
+        self.list
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = Violation;
+    type IntoIter = std::vec::IntoIter<Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// Why a JSON document could not become a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// Not JSON, or a value of the wrong JSON type; the message carries line and column.
+    #[error("malformed JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// Well-formed JSON that breaks one or more rules.
+    #[error("invalid request:\n{0}")]
+    Invalid(#[source] ValidationErrors),
+}
+
+impl ParseError {
+    /// The rule violations, when the JSON itself was well formed.
+    pub fn validation_errors(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Invalid(errors) => Some(errors),
+            Self::Json(_) => None,
+        }
+    }
+}
+
+/// A short, escaped excerpt of a user value for error messages: user values may be huge
+/// or contain control characters, so reasons never echo them whole.
+pub(crate) fn excerpt(value: &str) -> Excerpt<'_> {
+    Excerpt(value)
+}
+
+pub(crate) struct Excerpt<'a>(&'a str);
+
+const EXCERPT_CHARS: usize = 24;
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.0.chars().take(EXCERPT_CHARS) {
+            write!(f, "{}", c.escape_debug())?;
+        }
+        if self.0.chars().nth(EXCERPT_CHARS).is_some() {
+            f.write_str("…")?;
+        }
+        f.write_str("\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_print_like_json_paths() {
+        let root = FieldPath::root();
+        assert_eq!(root.to_string(), "");
+        let list = root.key("callList");
+        assert_eq!(list.to_string(), "callList");
+        let item = list.index(3);
+        let params = item.key("params");
+        let param = params.index(0);
+        assert_eq!(param.key("name").to_string(), "callList[3].params[0].name");
+    }
+
+    #[test]
+    fn errors_display_one_violation_per_line() {
+        let mut v = Violations::new();
+        v.push("taskName", "is required");
+        v.push(FieldPath::root().key("routeId"), "is required");
+        let errors = v.into_result().expect_err("two violations");
+        assert_eq!(
+            errors.to_string(),
+            "taskName: is required\nrouteId: is required"
+        );
+        assert!(errors.has_path("routeId"));
+        assert!(!errors.has_path("route"));
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors.at("taskName").count(), 1);
+    }
+
+    #[test]
+    fn empty_collector_is_ok() {
+        assert!(Violations::new().into_result().is_ok());
+    }
+
+    #[test]
+    fn excerpt_truncates_and_escapes() {
+        let long = "x".repeat(1000);
+        let shown = excerpt(&long).to_string();
+        assert!(shown.len() < 40, "{shown}");
+        assert!(shown.ends_with("…\""));
+        assert_eq!(excerpt("a\nb").to_string(), "\"a\\nb\"");
+    }
+}
