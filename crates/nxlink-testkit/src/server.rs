@@ -1,0 +1,79 @@
+//! The accept loop: one tokio task per connection, HTTP/1.1 with keep-alive, and a graceful
+//! stop that lets in-flight requests finish.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::backend::Backend;
+use crate::dispatch;
+
+/// How long a stop waits for open connections to finish their current request.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A client gets this long to send its request headers (slow clients cannot pin a task).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Resolves once a stop is requested (or the emulator handle is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // An error means the sender was dropped: that is a stop too.
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+/// Accepts connections until a stop is requested, then drains them.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    backend: Arc<Backend>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            () = stopped(&mut stop) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(connection(stream, Arc::clone(&backend), stop.clone()));
+                }
+                // Typically out of file descriptors: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        connections.abort_all();
+    }
+}
+
+/// Serves one connection until the peer closes it or a stop is requested.
+async fn connection(stream: TcpStream, backend: Arc<Backend>, mut stop: watch::Receiver<bool>) {
+    // Small JSON answers: waiting for Nagle only adds latency.
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| dispatch::serve(Arc::clone(&backend), request));
+    let mut builder = http1::Builder::new();
+    builder
+        .keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        // A protocol error from a broken client only ends that client's connection.
+        _ = connection.as_mut() => {}
+        () = stopped(&mut stop) => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}

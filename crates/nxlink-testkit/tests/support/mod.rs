@@ -1,0 +1,163 @@
+//! A tiny real HTTP client for the emulator's tests: sign with `nxlink-sign`, send over
+//! loopback with hyper, read the envelope.
+#![allow(dead_code, clippy::unwrap_used, unreachable_pub)]
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use nxlink_sign::{Algorithm, Credentials, SigningProfile, sign_request};
+use nxlink_testkit::Emulator;
+use serde_json::Value;
+
+/// Where task/create lives.
+pub const CREATE: &str = "/openapi/aiagent/task/create";
+
+/// The request example of spec §2.1, byte for byte (scheduled start, two contacts).
+pub const EXAMPLE_BODY: &str = r#"{
+  "userTaskId": "EXT-TASK-202603250001",
+  "other": "task-batch-20260325",
+  "taskName": "客户回访任务-0325",
+  "taskDesc": "针对已下单客户进行满意度回访",
+  "autoFlowId": 197,
+  "routeId": "y29ND1X4kkCG_nC576sALEkvg3HjEqde",
+  "taskKeep": 0,
+  "startupType": 2,
+  "startupAt": 1746583929,
+  "shutdownAt": 1746670329,
+  "zoneSecond": 28800,
+  "weekDay": "1,2,3,4,5,6,7",
+  "firstFifteen": "9,10,11,14,15,16,17",
+  "secondFifteen": "9,10,11,14,15,16,17",
+  "thirdFifteen": "9,10,11,14,15,16,17",
+  "fourthFifteen": "9,10,11,14,15,16,17",
+  "orderMaxCall": 1,
+  "replayInterval": 600,
+  "maxCall": 20,
+  "maxRingTime": 40,
+  "taskCallbackUrl": "https://example.com/webhook/task",
+  "callCallbackUrl": "https://example.com/webhook/call",
+  "countryCode": "86",
+  "callList": [
+    {"contactId": "c3d79370-9f3a-4da2-84dd-2d2200f40e11", "other": "contact-ext-001",
+     "name": "Lucy", "phoneNumber": "13800000001",
+     "params": [{"name": "customerName", "value": "Lucy"}, {"name": "orderNo", "value": "SO202603250001"}]},
+    {"contactId": "5f6f6f6f-7a7b-4c4d-9e9f-101010101010", "other": "contact-ext-002",
+     "name": "Tom", "phoneNumber": "13800000002",
+     "params": [{"name": "customerName", "value": "Tom"}]}
+  ]
+}"#;
+
+/// A minimal valid body with the given start fields and contacts (raw JSON).
+pub fn task_body(start: &str, call_list: &str) -> String {
+    format!(
+        r#"{{"taskName":"t","autoFlowId":1,"routeId":"r","taskKeep":0,{start},"zoneSecond":0,"weekDay":"1,2,3,4,5","firstFifteen":"9","secondFifteen":"9","thirdFifteen":"9","fourthFifteen":"9","orderMaxCall":1,"replayInterval":600,"callList":[{call_list}]}}"#
+    )
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub json: Value,
+}
+
+impl Answer {
+    /// The envelope's `code`.
+    pub fn code(&self) -> i64 {
+        self.json["code"].as_i64().unwrap()
+    }
+
+    /// The envelope's `message`.
+    pub fn message(&self) -> &str {
+        self.json["message"].as_str().unwrap()
+    }
+}
+
+/// The emulator's current time as a `ts`.
+pub fn now(emulator: &Emulator) -> u64 {
+    u64::try_from(emulator.clock().now_ms()).unwrap()
+}
+
+/// Every header of a correctly signed request, `Content-Type` included.
+pub fn signed(
+    credentials: &Credentials,
+    algorithm: Algorithm,
+    ts: u64,
+    body: &[u8],
+) -> Vec<(String, String)> {
+    let profile = SigningProfile::ai_agent(algorithm);
+    let mut headers: Vec<(String, String)> = sign_request(credentials, &profile, ts, body)
+        .iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    headers
+}
+
+/// Replaces (or adds) a header; `None` removes it. Names compare case-insensitively.
+pub fn set(headers: &mut Vec<(String, String)>, name: &str, value: Option<&str>) {
+    headers.retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+    if let Some(value) = value {
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+}
+
+/// Sends one request and reads the JSON answer.
+pub async fn send(
+    emulator: &Emulator,
+    method: Method,
+    path: &str,
+    headers: &[(String, String)],
+    body: impl Into<Bytes>,
+) -> Answer {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", emulator.base_url()));
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let response = client
+        .request(request.body(Full::new(body.into())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
+    Answer {
+        status,
+        headers,
+        json,
+    }
+}
+
+/// POSTs `headers` and `body` to `path`.
+pub async fn post(
+    emulator: &Emulator,
+    path: &str,
+    headers: &[(String, String)],
+    body: impl Into<Bytes>,
+) -> Answer {
+    send(emulator, Method::POST, path, headers, body).await
+}
+
+/// A correctly signed (MD5, the emulator's first account, its clock) task/create.
+pub async fn create(emulator: &Emulator, body: &str) -> Answer {
+    let headers = signed(
+        &emulator.credentials(),
+        Algorithm::Md5,
+        now(emulator),
+        body.as_bytes(),
+    );
+    post(emulator, CREATE, &headers, body.to_owned()).await
+}
+
+/// True for `len` lowercase hex digits.
+pub fn is_hex(text: &str, len: usize) -> bool {
+    text.len() == len && text.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
+}

@@ -1,0 +1,217 @@
+//! Building a [`Client`]: region or base URL, credentials, algorithm, timeouts, transport.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use nxlink_sign::{Algorithm, Credentials, SigningProfile};
+use nxlink_transport::{HttpTransport, Transport};
+
+use crate::client::{Client, ClientInner};
+use crate::error::Error;
+use crate::region::{BaseUrl, Region};
+
+/// Environment variable holding the access key.
+pub const ENV_ACCESS_KEY: &str = "NXLINK_ACCESS_KEY";
+/// Environment variable holding the access secret.
+pub const ENV_ACCESS_SECRET: &str = "NXLINK_ACCESS_SECRET";
+/// Environment variable naming the region (`hong-kong`, `americas`, `indonesia`).
+pub const ENV_REGION: &str = "NXLINK_REGION";
+/// Environment variable holding a base URL; wins over [`ENV_REGION`].
+pub const ENV_BASE_URL: &str = "NXLINK_BASE_URL";
+/// Environment variable selecting the signature algorithm (`md5` or `sha256`).
+pub const ENV_SIGN_ALGORITHM: &str = "NXLINK_SIGN_ALGORITHM";
+
+/// Where the client sends requests.
+#[derive(Clone, Debug)]
+enum Destination {
+    Region(Region),
+    BaseUrl(String),
+}
+
+/// Configures and builds a [`Client`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    destination: Option<Destination>,
+    algorithm: Algorithm,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    max_response_body: Option<usize>,
+    allow_insecure_http: bool,
+    root_certificates: Vec<Vec<u8>>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl ClientBuilder {
+    /// A builder with nothing set: credentials and a region or base URL are required.
+    pub fn new() -> Self {
+        ClientBuilder::default()
+    }
+
+    /// Reads `NXLINK_ACCESS_KEY`, `NXLINK_ACCESS_SECRET`, `NXLINK_REGION` or `NXLINK_BASE_URL`,
+    /// and `NXLINK_SIGN_ALGORITHM` from the process environment.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::from_env`], reading variables through `lookup` (handy in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let access_key = read(ENV_ACCESS_KEY)
+            .ok_or_else(|| Error::config(format!("{ENV_ACCESS_KEY} is not set")))?;
+        let access_secret = read(ENV_ACCESS_SECRET)
+            .ok_or_else(|| Error::config(format!("{ENV_ACCESS_SECRET} is not set")))?;
+        let mut builder =
+            ClientBuilder::new().credentials(Credentials::new(access_key, access_secret));
+        builder = match (read(ENV_BASE_URL), read(ENV_REGION)) {
+            (Some(base_url), _) => builder.base_url(base_url),
+            (None, Some(region)) => builder.region(
+                region
+                    .parse()
+                    .map_err(|error| Error::config(format!("{ENV_REGION}: {error}")))?,
+            ),
+            (None, None) => {
+                return Err(Error::config(format!(
+                    "neither {ENV_BASE_URL} nor {ENV_REGION} is set"
+                )));
+            }
+        };
+        if let Some(algorithm) = read(ENV_SIGN_ALGORITHM) {
+            builder = builder.algorithm(
+                algorithm
+                    .parse()
+                    .map_err(|error| Error::config(format!("{ENV_SIGN_ALGORITHM}: {error}")))?,
+            );
+        }
+        Ok(builder)
+    }
+
+    /// The access key and secret to sign with.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sends to a regional gateway.
+    pub fn region(mut self, region: Region) -> Self {
+        self.destination = Some(Destination::Region(region));
+        self
+    }
+
+    /// Sends to a gateway at this base URL (`https://…`, or `http://` on loopback).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.destination = Some(Destination::BaseUrl(base_url.into()));
+        self
+    }
+
+    /// Signs with this algorithm (MD5 by default).
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole exchange, connect to last byte (default 30 s).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Largest response body accepted (default 8 MiB).
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+
+    /// Allows plain `http://` to hosts that are not loopback. Off by default: the signature
+    /// protects integrity, not confidentiality, and request bodies carry personal data.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Trusts an extra root certificate (DER), for private gateways and tests.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(der.into());
+        self
+    }
+
+    /// Sends through this transport instead of the built-in hyper client; the timeout, body
+    /// limit and certificate settings above then do not apply.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::config("no credentials: call .credentials(…)"))?;
+        if credentials.access_key().is_empty() || credentials.access_secret().is_empty() {
+            return Err(Error::config(
+                "the access key and the access secret must not be empty",
+            ));
+        }
+        let base_url = match self.destination {
+            Some(Destination::Region(region)) => BaseUrl::parse(region.base_url(), false),
+            Some(Destination::BaseUrl(url)) => BaseUrl::parse(&url, self.allow_insecure_http),
+            None => {
+                return Err(Error::config(
+                    "no destination: call .region(Region::…) or .base_url(…)",
+                ));
+            }
+        }
+        .map_err(Error::config)?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(transport) => transport,
+            None => {
+                let mut builder =
+                    HttpTransport::builder().allow_insecure_http(self.allow_insecure_http);
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                if let Some(timeout) = self.request_timeout {
+                    builder = builder.request_timeout(timeout);
+                }
+                if let Some(limit) = self.max_response_body {
+                    builder = builder.max_response_body(limit);
+                }
+                for der in self.root_certificates {
+                    builder = builder.add_root_certificate(der);
+                }
+                Arc::new(builder.build().map_err(|error| {
+                    Error::config(format!("could not set up the HTTP client: {error}"))
+                })?)
+            }
+        };
+        Ok(Client::from_inner(ClientInner {
+            base_url,
+            credentials,
+            profile: SigningProfile::ai_agent(self.algorithm),
+            transport,
+        }))
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("destination", &self.destination)
+            .field("algorithm", &self.algorithm)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_response_body", &self.max_response_body)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("transport", &self.transport)
+            .finish()
+    }
+}

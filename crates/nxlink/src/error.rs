@@ -1,0 +1,355 @@
+//! The one error type of the client, with a kind and predicates for retry decisions.
+
+use std::fmt;
+
+use http::StatusCode;
+use nxlink_model::{ResultCode, ValidationErrors};
+use nxlink_transport::{RequestSent, TransportError};
+
+/// What went wrong, broadly; match on it or use the `is_*` predicates on [`Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request broke a documented rule and was not sent; see [`Error::validation_errors`].
+    Validation,
+    /// The request could not be exchanged with the gateway (connect, TLS, timeout, I/O).
+    Transport,
+    /// The gateway answered with a non-zero `code`; see [`Error::api_code`].
+    Api,
+    /// The gateway answered with a non-success HTTP status and no NXLink envelope.
+    HttpStatus,
+    /// The gateway's answer could not be read as the documented JSON.
+    Decode,
+    /// The client was configured wrongly (missing credentials, bad base URL, …).
+    Config,
+}
+
+/// An error from the NXLink client. Never contains the access secret.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    endpoint: Option<&'static str>,
+    detail: Detail,
+}
+
+enum Detail {
+    Validation(ValidationErrors),
+    Transport(TransportError),
+    Api {
+        code: ResultCode,
+        message: String,
+        trace_id: Option<String>,
+    },
+    HttpStatus {
+        status: StatusCode,
+        excerpt: String,
+    },
+    Decode {
+        status: StatusCode,
+        reason: String,
+        excerpt: String,
+    },
+    Config(String),
+}
+
+/// How much of an unreadable body an error keeps: enough to recognise it, never the whole thing.
+const EXCERPT_CHARS: usize = 200;
+
+impl Error {
+    fn new(kind: ErrorKind, endpoint: Option<&'static str>, detail: Detail) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                endpoint,
+                detail,
+            }),
+        }
+    }
+
+    pub(crate) fn validation(endpoint: &'static str, errors: ValidationErrors) -> Self {
+        Error::new(
+            ErrorKind::Validation,
+            Some(endpoint),
+            Detail::Validation(errors),
+        )
+    }
+
+    pub(crate) fn transport(endpoint: &'static str, error: TransportError) -> Self {
+        Error::new(
+            ErrorKind::Transport,
+            Some(endpoint),
+            Detail::Transport(error),
+        )
+    }
+
+    pub(crate) fn api(
+        endpoint: &'static str,
+        code: ResultCode,
+        message: String,
+        trace_id: Option<String>,
+    ) -> Self {
+        Error::new(
+            ErrorKind::Api,
+            Some(endpoint),
+            Detail::Api {
+                code,
+                message,
+                trace_id,
+            },
+        )
+    }
+
+    pub(crate) fn http_status(endpoint: &'static str, status: StatusCode, body: &[u8]) -> Self {
+        Error::new(
+            ErrorKind::HttpStatus,
+            Some(endpoint),
+            Detail::HttpStatus {
+                status,
+                excerpt: excerpt(body),
+            },
+        )
+    }
+
+    pub(crate) fn decode(
+        endpoint: &'static str,
+        status: StatusCode,
+        reason: impl fmt::Display,
+        body: &[u8],
+    ) -> Self {
+        Error::new(
+            ErrorKind::Decode,
+            Some(endpoint),
+            Detail::Decode {
+                status,
+                reason: reason.to_string(),
+                excerpt: excerpt(body),
+            },
+        )
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Config, None, Detail::Config(message.into()))
+    }
+
+    /// The broad category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The endpoint path the failed call was for, when there was one.
+    pub fn endpoint(&self) -> Option<&'static str> {
+        self.inner.endpoint
+    }
+
+    /// Every violated rule, each with its JSON path, when the request was refused locally.
+    pub fn validation_errors(&self) -> Option<&ValidationErrors> {
+        match &self.inner.detail {
+            Detail::Validation(errors) => Some(errors),
+            _ => None,
+        }
+    }
+
+    /// The gateway's result code, when it answered with a non-zero one.
+    pub fn api_code(&self) -> Option<ResultCode> {
+        match &self.inner.detail {
+            Detail::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The gateway's message, when it answered with a non-zero code.
+    pub fn api_message(&self) -> Option<&str> {
+        match &self.inner.detail {
+            Detail::Api { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The gateway's `traceId`: quote it to NXLink support.
+    pub fn trace_id(&self) -> Option<&str> {
+        match &self.inner.detail {
+            Detail::Api { trace_id, .. } => trace_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the gateway's answer, when there was one that was not understood.
+    pub fn http_status_code(&self) -> Option<StatusCode> {
+        match &self.inner.detail {
+            Detail::HttpStatus { status, .. } | Detail::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The transport failure underneath, if that is what this is.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match &self.inner.detail {
+            Detail::Transport(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the request was refused locally for breaking a documented rule.
+    pub fn is_validation(&self) -> bool {
+        self.kind() == ErrorKind::Validation
+    }
+
+    /// Whether the gateway refused the credentials or signature (codes 1001–1005).
+    pub fn is_auth(&self) -> bool {
+        self.api_code().is_some_and(|code| code.is_auth_failure())
+    }
+
+    /// Whether the gateway refused the `ts` as outside its ±60 s window (code 1004).
+    pub fn is_timestamp_expired(&self) -> bool {
+        self.api_code() == Some(ResultCode::TimestampExpired)
+    }
+
+    /// Whether the gateway refused the signature (code 1003): check the secret and algorithm.
+    pub fn is_invalid_signature(&self) -> bool {
+        self.api_code() == Some(ResultCode::InvalidSignature)
+    }
+
+    /// Whether the gateway refused the access key or its permissions (code 1005).
+    pub fn is_insufficient_authority(&self) -> bool {
+        self.api_code() == Some(ResultCode::InsufficientAuthority)
+    }
+
+    /// Whether the request was authenticated but the operation failed (code 20000).
+    pub fn is_business(&self) -> bool {
+        self.api_code() == Some(ResultCode::BusinessError)
+    }
+
+    /// Whether the exchange timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.transport_error()
+            .is_some_and(TransportError::is_timeout)
+    }
+
+    /// Whether no connection to the gateway could be made.
+    pub fn is_connect(&self) -> bool {
+        self.transport_error()
+            .is_some_and(TransportError::is_connect)
+    }
+
+    /// Whether the request may have reached the gateway, so its effect is unknown.
+    ///
+    /// Local refusals and failures before any byte was sent say [`RequestSent::No`]; an answer
+    /// from the gateway says [`RequestSent::Maybe`] only in the sense that it certainly arrived.
+    pub fn request_sent(&self) -> RequestSent {
+        match &self.inner.detail {
+            Detail::Validation(_) | Detail::Config(_) => RequestSent::No,
+            Detail::Transport(error) => error.request_sent(),
+            _ => RequestSent::Maybe,
+        }
+    }
+
+    /// Whether a fresh attempt (re-signed, with a new `ts`) could succeed.
+    ///
+    /// True for transient transport failures, expired timestamps, throttling (429) and
+    /// server errors (5xx). It says nothing about idempotency: a create whose outcome is
+    /// unknown must be reconciled, not blindly re-sent.
+    pub fn is_retryable(&self) -> bool {
+        match &self.inner.detail {
+            Detail::Transport(error) => !error.is_tls() && !error.is_body_too_large(),
+            Detail::Api { code, .. } => *code == ResultCode::TimestampExpired,
+            Detail::HttpStatus { status, .. } | Detail::Decode { status, .. } => {
+                *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+            }
+            Detail::Validation(_) | Detail::Config(_) => false,
+        }
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn describe(code: ResultCode) -> &'static str {
+    match code {
+        ResultCode::MissingCommonParameters => "missing common parameters",
+        ResultCode::ParameterError => "parameter error",
+        ResultCode::InvalidSignature => "invalid signature: check the access secret and algorithm",
+        ResultCode::TimestampExpired => "timestamp expired: check the system clock",
+        ResultCode::InsufficientAuthority => {
+            "insufficient authority: check the access key and region"
+        }
+        ResultCode::BusinessError => "business error",
+        _ => "error",
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let on = self.inner.endpoint.unwrap_or("the client");
+        match &self.inner.detail {
+            Detail::Validation(errors) => {
+                write!(
+                    f,
+                    "request to {on} not sent: {} rule(s) violated\n{errors}",
+                    errors.len()
+                )
+            }
+            Detail::Transport(error) => write!(f, "transport error on {on}: {error}"),
+            Detail::Api {
+                code,
+                message,
+                trace_id,
+            } => {
+                write!(
+                    f,
+                    "NXLink error {} ({}) on {on}: {message}",
+                    code.as_i64(),
+                    describe(*code)
+                )?;
+                if let Some(trace_id) = trace_id {
+                    write!(f, " [traceId {trace_id}]")?;
+                }
+                Ok(())
+            }
+            Detail::HttpStatus { status, excerpt } => {
+                write!(f, "HTTP {status} from {on}: {excerpt}")
+            }
+            Detail::Decode {
+                status,
+                reason,
+                excerpt,
+            } => write!(
+                f,
+                "could not read the answer of {on} (HTTP {status}): {reason}; body starts: {excerpt}"
+            ),
+            Detail::Config(message) => write!(f, "client configuration: {message}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Same content as Display: nothing here can hold a secret.
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("message", &self.to_string())
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.detail {
+            Detail::Validation(errors) => Some(errors),
+            Detail::Transport(error) => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Where requests go: the regional gateways, or a base URL of your own.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+/// An NXLink API gateway region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// APAC, Hong Kong: `https://api-hk.nxlink.ai`.
+    HongKong,
+    /// AMER, the Americas: `https://chl-api.nxlink.ai`.
+    Americas,
+    /// APAC (IDN), Indonesia: `https://api-idn.nxlink.ai`.
+    Indonesia,
+    /// The legacy US-West gateway some older pages name: `https://api-westus.nxlink.ai`.
+    LegacyWestUs,
+}
+
+impl Region {
+    /// The gateway's base URL.
+    pub const fn base_url(self) -> &'static str {
+        match self {
+            Region::HongKong => "https://api-hk.nxlink.ai",
+            Region::Americas => "https://chl-api.nxlink.ai",
+            Region::Indonesia => "https://api-idn.nxlink.ai",
+            Region::LegacyWestUs => "https://api-westus.nxlink.ai",
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Region::HongKong => "hong-kong",
+            Region::Americas => "americas",
+            Region::Indonesia => "indonesia",
+            Region::LegacyWestUs => "legacy-west-us",
+        })
+    }
+}
+
+/// A region name that is not one of ours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownRegion(String);
+
+impl fmt::Display for UnknownRegion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown region {:?}: expected hong-kong (hk, apac), americas (amer), indonesia (idn) \
+             or legacy-west-us (westus)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownRegion {}
+
+impl FromStr for Region {
+    type Err = UnknownRegion;
+
+    /// Accepts the region names, the console's region codes and short forms, in any case.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let normalized: String = value
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' ' | '(' | ')'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match normalized.as_str() {
+            "hongkong" | "hk" | "apac" => Ok(Region::HongKong),
+            "americas" | "amer" | "chl" => Ok(Region::Americas),
+            "indonesia" | "idn" | "apacidn" => Ok(Region::Indonesia),
+            "legacywestus" | "westus" => Ok(Region::LegacyWestUs),
+            _ => Err(UnknownRegion(value.chars().take(40).collect())),
+        }
+    }
+}
+
+/// A checked gateway base URL: `http(s)://host[:port][/prefix]`, no query, no trailing slash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BaseUrl {
+    text: String,
+}
+
+impl BaseUrl {
+    /// Checks a base URL; plain `http` is allowed for loopback hosts or when opted into.
+    pub(crate) fn parse(raw: &str, allow_insecure_http: bool) -> Result<Self, String> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let uri: http::Uri = trimmed
+            .parse()
+            .map_err(|_| format!("base URL {trimmed:?} is not a valid URL"))?;
+        let scheme = uri
+            .scheme_str()
+            .ok_or_else(|| format!("base URL {trimmed:?} has no scheme (https://…)"))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| format!("base URL {trimmed:?} has no host"))?;
+        if uri.query().is_some() {
+            return Err(format!("base URL {trimmed:?} must not carry a query"));
+        }
+        match scheme {
+            "https" => {}
+            "http" if allow_insecure_http || is_loopback(host) => {}
+            "http" => {
+                return Err(format!(
+                    "base URL {trimmed:?} uses plain http to a non-loopback host; use https, or \
+                     allow insecure http explicitly"
+                ));
+            }
+            other => return Err(format!("base URL scheme {other:?} is not http or https")),
+        }
+        Ok(BaseUrl {
+            text: trimmed.to_owned(),
+        })
+    }
+
+    /// The full URL of an endpoint path (which starts with `/`).
+    pub(crate) fn join(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.text.len() + path.len());
+        url.push_str(&self.text);
+        url.push_str(path);
+        url
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names_parse_loosely_and_map_to_gateways() {
+        assert_eq!("HK".parse(), Ok(Region::HongKong));
+        assert_eq!("hong-kong".parse(), Ok(Region::HongKong));
+        assert_eq!("AMER".parse(), Ok(Region::Americas));
+        assert_eq!("APAC(IDN)".parse(), Ok(Region::Indonesia));
+        assert_eq!("westus".parse(), Ok(Region::LegacyWestUs));
+        assert!("mars".parse::<Region>().is_err());
+        assert_eq!(Region::Americas.base_url(), "https://chl-api.nxlink.ai");
+        for region in [
+            Region::HongKong,
+            Region::Americas,
+            Region::Indonesia,
+            Region::LegacyWestUs,
+        ] {
+            assert_eq!(region.to_string().parse(), Ok(region));
+        }
+    }
+
+    #[test]
+    fn base_url_refuses_plain_http_to_remote_hosts() {
+        assert!(BaseUrl::parse("http://api.example.com", false).is_err());
+        assert!(BaseUrl::parse("http://api.example.com", true).is_ok());
+        assert!(BaseUrl::parse("http://127.0.0.1:8080/", false).is_ok());
+        assert!(BaseUrl::parse("http://[::1]:8080", false).is_ok());
+        assert!(BaseUrl::parse("http://localhost:1", false).is_ok());
+        assert!(BaseUrl::parse("ftp://localhost", false).is_err());
+        assert!(BaseUrl::parse("https://h/x?y=1", false).is_err());
+        assert!(BaseUrl::parse("not a url", false).is_err());
+        let url = BaseUrl::parse("https://gw.example.com/prefix/", false).expect("valid");
+        assert_eq!(
+            url.join("/openapi/aiagent/task/create"),
+            "https://gw.example.com/prefix/openapi/aiagent/task/create"
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! Per-call tracing spans, compiled away without the `tracing` feature.
+//!
+//! Spans carry the endpoint, HTTP status, result code, traceId and latency. Nothing that is
+//! recorded here can hold a secret: header values and bodies are never recorded.
+
+use std::time::Instant;
+
+/// One call's span and stopwatch.
+pub(crate) struct CallSpan {
+    started: Instant,
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+}
+
+impl CallSpan {
+    pub(crate) fn start(endpoint: &'static str) -> Self {
+        CallSpan {
+            started: Instant::now(),
+            #[cfg(feature = "tracing")]
+            span: tracing::info_span!(
+                "nxlink.call",
+                endpoint,
+                http.status = tracing::field::Empty,
+                code = tracing::field::Empty,
+                trace_id = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            ),
+        }
+    }
+
+    /// The span to run the call in.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn span(&self) -> tracing::Span {
+        self.span.clone()
+    }
+
+    /// Records the gateway's answer.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub(crate) fn answered(&self, status: u16, code: Option<i64>, trace_id: Option<&str>) {
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("http.status", status);
+            if let Some(code) = code {
+                self.span.record("code", code);
+            }
+            if let Some(trace_id) = trace_id {
+                self.span.record("trace_id", trace_id);
+            }
+        }
+    }
+
+    /// Closes the call with its outcome.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub(crate) fn finish(self, error: Option<&crate::Error>) {
+        let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("latency_ms", latency_ms);
+            let _entered = self.span.enter();
+            match error {
+                None => tracing::debug!(latency_ms, "nxlink call succeeded"),
+                Some(error) => tracing::warn!(latency_ms, error = %error, "nxlink call failed"),
+            }
+        }
+    }
+}
