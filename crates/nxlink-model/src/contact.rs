@@ -97,6 +97,18 @@ impl Contact {
         self
     }
 
+    /// Rough size of this contact as JSON, for sizing a request body's buffer.
+    pub(crate) fn encoded_size_hint(&self) -> usize {
+        const FIXED: usize = 64;
+        const PER_PARAM: usize = 48;
+        FIXED
+            + self.contact_id.len()
+            + self.name.len()
+            + self.phone_number.len()
+            + self.other.as_ref().map_or(0, String::len)
+            + self.params.len() * PER_PARAM
+    }
+
     /// Checks this contact alone (paths relative to it, e.g. `phoneNumber`).
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut violations = Violations::new();

@@ -5,6 +5,20 @@
 //! broken rule with its JSON path, [`encode`] turns a request into body bytes (validating
 //! first), and responses deserialize leniently into [`ApiResponse`].
 //!
+//! | Endpoint | Request | `data` |
+//! |----------|---------|--------|
+//! | `flow/list` | [`ListFlowsRequest`] | [`Page`]`<`[`Flow`]`>` |
+//! | `route/list` | [`ListRoutesRequest`] | [`Page`]`<`[`Route`]`>` |
+//! | `task/create` | [`CreateTaskRequest`] | [`CreateTaskResult`] |
+//! | `task/list` | [`ListTasksRequest`] | [`Page`]`<`[`TaskInfo`]`>` |
+//! | `call/append` | [`AppendContactsRequest`] | [`AppendContactsResult`] |
+//! | `order/delete` | [`DeleteContactRequest`] | `Vec<String>` (call ids) |
+//! | `call/list` | [`ListCallsRequest`] | [`Page`]`<`[`CallRecord`]`>` |
+//!
+//! Webhook bodies are [`TaskStatusCallback`] and [`CallRecordCallback`]; answer them with
+//! [`CALLBACK_ACK_BODY`]. Everything read from the server keeps unknown fields (`extra`)
+//! and unknown codes, so a server change does not break a reader.
+//!
 //! ```
 //! use nxlink_model::{
 //!     ApiRequest, CallWindow, Contact, CreateTaskRequest, HourSet, StartMode, WeekDays, encode,
@@ -35,23 +49,46 @@
 #![forbid(unsafe_code)]
 
 mod absent;
+pub mod append;
+pub mod call_list;
+pub mod call_record;
+pub mod callback;
 pub mod contact;
+pub mod flow;
+mod lenient;
+pub mod order_delete;
+pub mod page;
 pub mod request;
 pub mod response;
+pub mod route;
 mod rules;
 pub mod start;
 pub mod status;
 pub mod task;
+pub mod task_info;
+pub mod task_list;
+pub mod task_ref;
 pub mod task_result;
 pub mod validation;
 pub mod window;
 
+pub use append::{AppendBatch, AppendContactsRequest, AppendContactsResult};
+pub use call_list::{CallResult, ListCallsRequest};
+pub use call_record::{CallAttribute, CallRecord};
+pub use callback::{CALLBACK_ACK_BODY, CallRecordCallback, CallbackAck, TaskStatusCallback};
 pub use contact::{Contact, Variable, validate_contact, validate_contact_list};
-pub use request::{ApiRequest, EncodeError, encode};
+pub use flow::{Flow, ListFlowsRequest};
+pub use order_delete::DeleteContactRequest;
+pub use page::{MAX_PAGE_SIZE, Page, PagedRequest, validate_paging};
+pub use request::{ApiRequest, EncodeError, decode, encode};
 pub use response::ApiResponse;
+pub use route::{ListRoutesRequest, Route};
 pub use start::{StartMode, StartModeError};
 pub use status::{ResultCode, TaskStatus};
-pub use task::{CreateTaskRequest, ZONE_SECOND_RANGE};
+pub use task::{CreateTaskHead, CreateTaskRequest, ZONE_SECOND_RANGE};
+pub use task_info::{TaskInfo, TaskStats};
+pub use task_list::ListTasksRequest;
+pub use task_ref::{TaskRef, validate_task_ref};
 pub use task_result::{CreateTaskResult, RejectedContact};
 pub use validation::{FieldPath, ParseError, ValidationErrors, Violation, Violations};
 pub use window::{CallWindow, HourSet, ItemProblem, Quarter, SetIter, WeekDays, WindowError};

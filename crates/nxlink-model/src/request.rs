@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::validation::ValidationErrors;
+use crate::validation::{ParseError, ValidationErrors};
 
 /// A request body for one endpoint. The facade is generic over this trait, and
 /// [`encode`] — the only way the SDK serializes a request — validates first.
@@ -12,6 +12,9 @@ pub trait ApiRequest: Serialize {
     const PATH: &'static str;
     /// What `data` holds in a successful response.
     type Data: DeserializeOwned;
+    /// Whether a gateway may put the payload's fields at the top level of the envelope
+    /// instead of inside `data` (paged endpoints: spec §0 documents both shapes).
+    const DATA_MAY_BE_TOP_LEVEL: bool = false;
 
     /// Checks every local rule and returns all violations.
     fn validate(&self) -> Result<(), ValidationErrors>;
@@ -50,4 +53,16 @@ pub fn encode<R: ApiRequest>(request: &R) -> Result<Vec<u8>, EncodeError> {
     let mut body = Vec::with_capacity(request.encoded_size_hint());
     serde_json::to_writer(&mut body, request).map_err(EncodeError::Serialize)?;
     Ok(body)
+}
+
+/// Parses a request body and validates it: the receiving side's counterpart of [`encode`].
+///
+/// JSON that does not fit the request's shape is [`ParseError::Json`]; a well-formed body
+/// that breaks rules is [`ParseError::Invalid`] with every violation. (For
+/// `CreateTaskRequest`, whose own `Deserialize` validates, prefer its `from_json`, which
+/// keeps the violations structured.)
+pub fn decode<R: ApiRequest + DeserializeOwned>(json: &[u8]) -> Result<R, ParseError> {
+    let request: R = serde_json::from_slice(json).map_err(ParseError::Json)?;
+    request.validate().map_err(ParseError::Invalid)?;
+    Ok(request)
 }

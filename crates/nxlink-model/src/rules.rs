@@ -1,6 +1,6 @@
 //! Format rules for individual wire values (phone numbers, URLs, country codes, required
-//! strings), shared by every request type. Each check records a violation and allocates
-//! nothing when the value is fine.
+//! strings) and for the bounds of filter ranges, shared by every request type. Each check
+//! records a violation and allocates nothing when the value is fine.
 
 use crate::validation::{Violations, excerpt};
 use std::fmt::Display;
@@ -64,6 +64,35 @@ pub(crate) fn callback_url(violations: &mut Violations, path: impl Display, valu
                 "must be an absolute http:// or https:// URL: {problem} (got {})",
                 excerpt(value)
             ),
+        );
+    }
+}
+
+/// Epoch times and durations in filters must not be negative; true when the value is fine
+/// (or absent).
+pub(crate) fn non_negative(violations: &mut Violations, path: &str, value: Option<i64>) -> bool {
+    match value {
+        Some(value) if value < 0 => {
+            violations.push(path, format!("must not be negative (got {value})"));
+            false
+        }
+        _ => true,
+    }
+}
+
+/// The ends of a filter range, when both are given, must not be reversed; reported at the
+/// upper end, since that is usually the one mistyped.
+pub(crate) fn ordered<T: PartialOrd + Display>(
+    violations: &mut Violations,
+    (low_path, low): (&str, Option<T>),
+    (high_path, high): (&str, Option<T>),
+) {
+    if let (Some(low), Some(high)) = (low, high)
+        && high < low
+    {
+        violations.push(
+            high_path,
+            format!("must not be less than {low_path} ({high} is less than {low})"),
         );
     }
 }

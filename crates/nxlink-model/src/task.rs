@@ -2,6 +2,8 @@
 //! callbacks and (optionally) its first contacts.
 
 mod encode;
+
+pub use encode::CreateTaskHead;
 mod wire;
 
 use std::ops::RangeInclusive;
@@ -130,12 +132,20 @@ impl CreateTaskRequest {
     /// A window with no day reports at `weekDay`; a window with days but no open
     /// quarter-hour reports at `firstFifteen`.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
+        self.validate_with_contacts(&self.call_list)
+    }
+
+    /// Validates the request as if `contacts` were its `callList`.
+    pub(crate) fn validate_with_contacts(
+        &self,
+        contacts: &[Contact],
+    ) -> Result<(), ValidationErrors> {
         let mut violations = Violations::new();
-        self.collect_violations(&mut violations);
+        self.collect_violations(contacts, &mut violations);
         violations.into_result()
     }
 
-    fn collect_violations(&self, v: &mut Violations) {
+    fn collect_violations(&self, contacts: &[Contact], v: &mut Violations) {
         rules::required(v, "taskName", &self.task_name);
         rules::required(v, "routeId", &self.route_id);
         let startup_at = self.start.startup_at();
@@ -183,7 +193,7 @@ impl CreateTaskRequest {
         if let Some(code) = &self.country_code {
             rules::country_code(v, "countryCode", code);
         }
-        validate_contact_list(&self.call_list, &FieldPath::root().key("callList"), v);
+        validate_contact_list(contacts, &FieldPath::root().key("callList"), v);
     }
 
     /// Sets the caller's own task id.

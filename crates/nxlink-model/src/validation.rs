@@ -99,6 +99,24 @@ impl Violation {
     pub fn reason(&self) -> &str {
         &self.reason
     }
+
+    /// For a violation inside an element of the top-level array `list`, the element's
+    /// index and the rest of the path: `list[3].phoneNumber` gives `(3, "phoneNumber")`
+    /// for `list_item("list")`, and `list[3]` gives `(3, "")`. Lets a receiver refuse
+    /// single contacts instead of the whole request.
+    pub fn list_item(&self, list: &str) -> Option<(usize, &str)> {
+        let rest = self.path.strip_prefix(list)?.strip_prefix('[')?;
+        let (index, rest) = rest.split_once(']')?;
+        if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let index = index.parse().ok()?;
+        match rest.strip_prefix('.') {
+            Some(field) => Some((index, field)),
+            None if rest.is_empty() => Some((index, "")),
+            None => rest.starts_with('[').then_some((index, rest)),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -308,6 +326,36 @@ mod tests {
         assert!(!errors.has_path("route"));
         assert_eq!(errors.len(), 2);
         assert_eq!(errors.at("taskName").count(), 1);
+    }
+
+    #[test]
+    fn list_items_are_found_in_paths() {
+        let at = |path: &str| Violation::new(path, "x");
+        assert_eq!(
+            at("list[3].phoneNumber").list_item("list"),
+            Some((3, "phoneNumber"))
+        );
+        assert_eq!(
+            at("list[0].params[1].name").list_item("list"),
+            Some((0, "params[1].name"))
+        );
+        assert_eq!(at("list[12]").list_item("list"), Some((12, "")));
+        assert_eq!(at("list[2][1]").list_item("list"), Some((2, "[1]")));
+        for path in [
+            "list",
+            "taskId",
+            "list[].x",
+            "list[a].x",
+            "lists[1].x",
+            "list[1]x",
+            "list[+1]",
+        ] {
+            assert_eq!(at(path).list_item("list"), None, "{path}");
+        }
+        assert_eq!(
+            at("callList[7].name").list_item("callList"),
+            Some((7, "name"))
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@
 mod algorithm;
 mod credentials;
 mod headers;
+mod receiver;
 mod signature;
 mod verify;
 
@@ -30,5 +31,6 @@ pub use credentials::{AccessSecret, Credentials, REDACTED};
 pub use headers::{
     AI_AGENT_ACTION, AI_AGENT_BIZ_TYPE, SignedHeaders, SigningProfile, header, sign_request,
 };
+pub use receiver::{DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, verify_received};
 pub use signature::{Signature, SignatureInput, compute_signature};
 pub use verify::{VerifyError, verify};

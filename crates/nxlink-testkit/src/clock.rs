@@ -10,6 +10,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + fmt::Debug + 'static {
     /// Milliseconds since the Unix epoch, as the emulated gateway sees them.
     fn now_ms(&self) -> i64;
+
+    /// This clock as a [`ManualClock`], when it is one: only such a clock can be moved by
+    /// [`crate::Emulator::advance`].
+    fn as_manual(&self) -> Option<&ManualClock> {
+        None
+    }
 }
 
 /// The machine's wall clock.
@@ -76,10 +82,14 @@ impl Clock for ManualClock {
     fn now_ms(&self) -> i64 {
         self.ms.load(Ordering::SeqCst)
     }
+
+    fn as_manual(&self) -> Option<&ManualClock> {
+        Some(self)
+    }
 }
 
 /// Whole milliseconds of a duration, saturating at `i64::MAX`.
-fn duration_ms(duration: Duration) -> i64 {
+pub(crate) fn duration_ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 

@@ -1,6 +1,8 @@
 //! The `Date` response header, written from the emulator's clock rather than hyper's: an
 //! SDK learns the server's clock offset from it, so a moved [`crate::Clock`] must show there.
 
+use crate::calendar::civil_from_days;
+
 /// Latest instant an IMF-fixdate can show (9999-12-31T23:59:59.999Z), in ms.
 const MAX_MS: i64 = 253_402_300_799_999;
 
@@ -27,26 +29,6 @@ pub(crate) fn http_date(ms: i64) -> String {
         of_day % 3600 / 60,
         of_day % 60
     )
-}
-
-/// Days since 1970-01-01 to (year, month 1–12, day 1–31) in the proleptic Gregorian
-/// calendar (Howard Hinnant's `civil_from_days`, for non-negative days).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

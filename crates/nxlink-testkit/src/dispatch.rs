@@ -1,84 +1,143 @@
-//! One HTTP request in, one answer out: read the body (capped), route, check the common
-//! headers, run the endpoint, record the exchange.
+//! One HTTP request in, one answer out: count it for fault rules, read the body (capped),
+//! route, check the common headers, run the endpoint, record the exchange, and let an
+//! injected fault spoil the answer.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
+use nxlink_model::ResultCode;
 
 use crate::backend::Backend;
 use crate::date::http_date;
 use crate::endpoints;
+use crate::faults::Fault;
 use crate::gateway;
 use crate::recorder::RecordedRequest;
-use crate::reply::Reply;
+use crate::reply::{Rendered, Reply};
+use crate::wire::{Takeover, Wire};
 
-/// Answers one request. Never fails: every problem becomes an envelope.
+/// Answers one request. Never fails: every problem becomes an envelope (or, when a fault
+/// says so, a broken answer or none).
 pub(crate) async fn serve(
     backend: Arc<Backend>,
+    wire: Wire,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    let received_at_ms = backend.clock.now_ms();
-    let (parts, incoming) = request.into_parts();
-    let (body, reply) = match read_body(incoming, backend.max_body_bytes).await {
-        Ok(body) => {
-            let reply = decide(
-                &backend,
-                &parts.method,
-                parts.uri.path(),
-                &parts.headers,
-                &body,
-            );
-            (body, reply)
-        }
-        Err(reply) => (Bytes::new(), reply),
-    };
-
-    let trace_id = backend.ids.trace_id();
-    if backend.log_requests {
-        eprintln!(
-            "{} {} -> HTTP {}, code {}: {} (traceId {trace_id})",
-            parts.method,
-            parts.uri.path(),
-            reply.status.as_u16(),
-            reply.code.as_i64(),
-            reply.reason
-        );
+    let fault = backend.faults.on_request(request.uri().path());
+    match &fault {
+        Some(Fault::Delay(pause)) => tokio::time::sleep(*pause).await,
+        Some(Fault::SkewClock(skew_ms)) => backend.skew_ms.store(*skew_ms, Ordering::SeqCst),
+        _ => {}
     }
-    backend.recorder.record(RecordedRequest {
+    let received_at_ms = backend.now_ms();
+    let (parts, incoming) = request.into_parts();
+    let trace_id = backend.ids.trace_id();
+    let mut exchange = RecordedRequest {
         method: parts.method,
         path: parts.uri.path().to_owned(),
         headers: parts.headers,
-        body,
+        body: Bytes::new(),
         received_at_ms,
-        http_status: reply.status.as_u16(),
-        code: reply.code.as_i64(),
-        message: reply.message.clone(),
-        trace_id: trace_id.clone(),
-        reason: reply.reason.clone(),
-    });
-    Ok(reply.into_response(&trace_id, &http_date(backend.clock.now_ms())))
+        http_status: 0,
+        code: 0,
+        message: String::new(),
+        trace_id,
+        reason: String::new(),
+        fault: fault.clone(),
+    };
+    if fault == Some(Fault::CloseBeforeReading) {
+        exchange.reason = "fault: connection closed before reading the body".to_owned();
+        log(&backend, &exchange);
+        backend.recorder.record(exchange);
+        wire.take_over(Takeover::Close);
+        return Ok(Response::new(Full::default()));
+    }
+
+    let reply = match read_body(incoming, backend.max_body_bytes).await {
+        Ok(body) => {
+            exchange.body = body;
+            match &fault {
+                Some(Fault::Status(status)) => {
+                    Reply::http_error(*status, "fault: HTTP error status, not processed")
+                }
+                Some(Fault::TooManyRequests { retry_after }) => {
+                    Reply::too_many_requests(*retry_after, "fault: throttled, not processed")
+                }
+                Some(Fault::TimestampExpiredOnce) => Reply::auth(
+                    ResultCode::TimestampExpired,
+                    "fault: timestamp refused whatever its value, not processed",
+                ),
+                _ => decide(&backend, &exchange),
+            }
+        }
+        Err(reply) => reply,
+    };
+    exchange.http_status = reply.status.as_u16();
+    exchange.code = reply.code.as_i64();
+    exchange.message.clone_from(&reply.message);
+    exchange.reason.clone_from(&reply.reason);
+    log(&backend, &exchange);
+    let rendered = reply.render(&exchange.trace_id, &http_date(backend.now_ms()));
+    backend.recorder.record(exchange);
+    Ok(spoil(rendered, fault.as_ref(), &wire))
+}
+
+/// Lets a fault that acts after processing spoil the answer.
+fn spoil(rendered: Rendered, fault: Option<&Fault>, wire: &Wire) -> Response<Full<Bytes>> {
+    let length = rendered.body.len();
+    match fault {
+        Some(Fault::CloseAfterProcessing) => wire.take_over(Takeover::Close),
+        Some(Fault::MalformedJson) => {
+            let body = rendered.body.slice(..length / 2);
+            return Rendered { body, ..rendered }.into_response();
+        }
+        Some(Fault::TruncatedBody) => {
+            let sent = rendered.body.get(..length / 2).unwrap_or_default();
+            wire.take_over(Takeover::Raw(rendered.raw(length, sent)));
+        }
+        Some(Fault::WrongContentLength) => {
+            wire.take_over(Takeover::Raw(rendered.raw(length / 2, &rendered.body)));
+        }
+        _ => return rendered.into_response(),
+    }
+    // The connection's next write is replaced: what hyper writes from here never leaves.
+    Response::new(Full::default())
+}
+
+fn log(backend: &Backend, exchange: &RecordedRequest) {
+    if backend.log_requests {
+        eprintln!(
+            "{} {} -> HTTP {}, code {}: {} (traceId {})",
+            exchange.method,
+            exchange.path,
+            exchange.http_status,
+            exchange.code,
+            exchange.reason,
+            exchange.trace_id
+        );
+    }
 }
 
 /// Routing first (404, 405), then the gateway's checks, then the endpoint.
-fn decide(
-    backend: &Backend,
-    method: &Method,
-    path: &str,
-    headers: &http::HeaderMap,
-    body: &[u8],
-) -> Reply {
-    let Some(handler) = endpoints::route(path) else {
-        return Reply::not_found(path);
+fn decide(backend: &Backend, exchange: &RecordedRequest) -> Reply {
+    let Some(handler) = endpoints::route(&exchange.path) else {
+        return Reply::not_found(&exchange.path);
     };
-    if method != Method::POST {
-        return Reply::method_not_allowed(method);
+    if exchange.method != Method::POST {
+        return Reply::method_not_allowed(&exchange.method);
     }
-    match gateway::authenticate(headers, body, &backend.accounts, backend.clock.now_ms()) {
-        Ok(caller) => handler(backend, &caller, body),
+    match gateway::authenticate(
+        &exchange.headers,
+        &exchange.body,
+        &backend.accounts,
+        backend.now_ms(),
+    ) {
+        Ok(caller) => endpoints::run(handler, backend, &caller, &exchange.body),
         Err(reply) => reply,
     }
 }

@@ -1,38 +1,40 @@
-//! Starting, inspecting and stopping an emulator.
+//! The running emulator: where it listens, what it holds, and the controls a test uses to
+//! move time, inject faults and inspect callbacks.
 //!
 //! The server runs on its own thread with its own tokio runtime, so it works the same under
 //! any test runtime (current-thread included), from blocking code, and outlives the runtime
 //! of the test that started it if it is shared.
 
 use std::fmt;
-use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use nxlink_model::{CallRecord, TaskStats, TaskStatus};
 use nxlink_sign::Credentials;
+use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 
-use crate::accounts::{Accounts, demo_credentials};
+use crate::accounts::demo_credentials;
 use crate::backend::Backend;
-use crate::clock::{Clock, SystemClock};
-use crate::error::EmulatorError;
-use crate::ids::IdSource;
-use crate::numbers::NumberPolicy;
-use crate::recorder::{RecordedRequest, Recorder};
-use crate::server;
-use crate::state::{StoredTask, TaskStore};
-
-/// Default cap on a request body: 64 MiB. Larger bodies get HTTP 413 unread.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// How long the runtime may take to wind down its last tasks once the server stopped.
-const RUNTIME_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(1);
+use crate::builder::EmulatorBuilder;
+use crate::callbacks::CallbackDelivery;
+use crate::clock::Clock;
+use crate::contact::StoredContact;
+use crate::dialer;
+use crate::error::{EmulatorError, SimulationError};
+use crate::faults::{FaultRule, FiredFault};
+use crate::recorder::RecordedRequest;
+use crate::simulation;
+use crate::stats::task_stats;
+use crate::task::StoredTask;
 
 /// A running emulated gateway on a local port. Dropping it stops the server.
 pub struct Emulator {
     addr: SocketAddr,
     backend: Arc<Backend>,
+    runtime: Handle,
     stop: Option<watch::Sender<bool>>,
     finished: Option<oneshot::Receiver<()>>,
 }
@@ -47,7 +49,23 @@ impl fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// A builder, to choose accounts, address, clock and number policy.
+    pub(crate) fn new(
+        addr: SocketAddr,
+        backend: Arc<Backend>,
+        runtime: Handle,
+        stop: watch::Sender<bool>,
+        finished: oneshot::Receiver<()>,
+    ) -> Self {
+        Emulator {
+            addr,
+            backend,
+            runtime,
+            stop: Some(stop),
+            finished: Some(finished),
+        }
+    }
+
+    /// A builder, to choose accounts, address, clock, catalog, policies and faults.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
@@ -92,19 +110,142 @@ impl Emulator {
         self.backend.recorder.clear();
     }
 
-    /// The tasks the emulator holds, oldest first.
-    pub fn tasks(&self) -> Vec<StoredTask> {
-        self.backend.tasks.all()
-    }
-
-    /// The clock the emulator checks `ts` against and writes `Date` from.
+    /// The clock the emulator checks `ts` against and writes `Date` from (before any
+    /// injected skew, see [`Emulator::now_ms`]).
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.backend.clock
+    }
+
+    /// The emulated gateway's now in ms: the clock plus any skew injected with
+    /// [`crate::Fault::SkewClock`].
+    pub fn now_ms(&self) -> i64 {
+        self.backend.now_ms()
+    }
+
+    /// The tasks the emulator holds, every account's, oldest first.
+    pub fn tasks(&self) -> Vec<StoredTask> {
+        self.backend
+            .store
+            .with(|world| world.tasks().map(|entry| entry.task.clone()).collect())
+    }
+
+    /// The task with this id, if any.
+    pub fn task(&self, task_id: &str) -> Option<StoredTask> {
+        self.backend
+            .store
+            .with(|world| world.get(task_id).map(|entry| entry.task.clone()))
+    }
+
+    /// A task's contacts in import order, deleted ones included; empty for an unknown task.
+    pub fn contacts(&self, task_id: &str) -> Vec<StoredContact> {
+        self.backend.store.with(|world| {
+            world
+                .get(task_id)
+                .map_or_else(Vec::new, |entry| entry.contacts.clone())
+        })
+    }
+
+    /// A task's call records (finished attempts), oldest first; empty for an unknown task.
+    pub fn calls(&self, task_id: &str) -> Vec<CallRecord> {
+        self.backend.store.with(|world| {
+            world
+                .get(task_id)
+                .map_or_else(Vec::new, |entry| entry.calls.clone())
+        })
+    }
+
+    /// A task's statistics, as task/list and the task-status callback report them.
+    pub fn task_stats(&self, task_id: &str) -> Option<TaskStats> {
+        self.backend
+            .store
+            .with(|world| world.get(task_id).map(task_stats))
+    }
+
+    /// Starts a task as a console user would (the API has no start endpoint): it goes in
+    /// progress, with a task-status callback. False when no task has this id.
+    pub fn start_task(&self, task_id: &str) -> bool {
+        self.set_task_status(task_id, TaskStatus::InProgress)
+    }
+
+    /// Sets a task's status as the console would; a change sends the task-status callback.
+    /// Only tasks in progress dial. False when no task has this id.
+    pub fn set_task_status(&self, task_id: &str, status: TaskStatus) -> bool {
+        let backend = &self.backend;
+        let now_ms = backend.now_ms();
+        let changed = backend.store.with(|world| {
+            world
+                .get_mut(task_id)
+                .map(|entry| dialer::change_status(entry, status, now_ms, backend.dialer_context()))
+        });
+        match changed {
+            Some(callback) => {
+                if let Some(callback) = callback {
+                    backend.outbox.send(callback);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the [`crate::ManualClock`] forward by `by`, running the dialer after every
+    /// simulation step (one simulated minute by default,
+    /// [`EmulatorBuilder::simulation_step`]), and returns once the callbacks it produced were
+    /// delivered or given up on. A simulated week takes well under a second.
+    ///
+    /// Fails, moving nothing, on any other clock ([`SimulationError::NotManualClock`]) and
+    /// while the real-time dialer runs.
+    pub async fn advance(&self, by: Duration) -> Result<(), SimulationError> {
+        simulation::advance(&self.backend, by).await
+    }
+
+    /// Runs the dialer in the background, `speedup` times faster than real time (1.0 =
+    /// real time, 0 = paused); called again, changes the speed. For demos against the
+    /// system clock; see [the crate documentation](crate#the-dialer) for how simulated time
+    /// relates to the clock.
+    pub fn run_dialer_realtime(&self, speedup: f64) -> Result<(), SimulationError> {
+        simulation::run_realtime(&self.backend, &self.runtime, speedup)
+    }
+
+    /// Stops the background dialer started by [`Emulator::run_dialer_realtime`].
+    pub fn stop_dialer_realtime(&self) {
+        self.backend.simulation.stop_realtime();
+    }
+
+    /// Waits until every callback queued so far was delivered or given up on.
+    pub async fn wait_for_callbacks(&self) {
+        self.backend.outbox.idle().await;
+    }
+
+    /// Every callback delivery attempt so far, oldest first.
+    pub fn callback_deliveries(&self) -> Vec<CallbackDelivery> {
+        self.backend.outbox.deliveries()
+    }
+
+    /// Adds a fault rule after those already present (the first matching rule fires).
+    pub fn inject(&self, rule: FaultRule) {
+        self.backend.faults.add(rule);
+    }
+
+    /// Removes every fault rule; request numbering goes on.
+    pub fn clear_faults(&self) {
+        self.backend.faults.clear();
+    }
+
+    /// The faults that fired so far, oldest first.
+    pub fn fired_faults(&self) -> Vec<FiredFault> {
+        self.backend.faults.fired()
+    }
+
+    /// The clock skew injected by [`crate::Fault::SkewClock`], in ms (0 without one).
+    pub fn clock_skew_ms(&self) -> i64 {
+        self.backend.skew_ms.load(Ordering::SeqCst)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a couple of
     /// seconds), and returns once the server thread has ended.
     pub async fn shutdown(mut self) {
+        self.backend.simulation.stop_realtime();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
@@ -118,184 +259,9 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         // The server thread notices and ends on its own; `Drop` cannot wait for it.
+        self.backend.simulation.stop_realtime();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
     }
-}
-
-/// Configures an [`Emulator`] before starting it.
-pub struct EmulatorBuilder {
-    accounts: Accounts,
-    bind: SocketAddr,
-    clock: Arc<dyn Clock>,
-    numbers: NumberPolicy,
-    max_body_bytes: usize,
-    max_recorded: Option<usize>,
-    log_requests: bool,
-}
-
-impl Default for EmulatorBuilder {
-    fn default() -> Self {
-        EmulatorBuilder {
-            accounts: Accounts::default(),
-            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            clock: Arc::new(SystemClock),
-            numbers: NumberPolicy::default(),
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            max_recorded: None,
-            log_requests: false,
-        }
-    }
-}
-
-impl fmt::Debug for EmulatorBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EmulatorBuilder")
-            .field("accounts", &self.accounts)
-            .field("bind", &self.bind)
-            .field("clock", &self.clock)
-            .field("numbers", &self.numbers)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("max_recorded", &self.max_recorded)
-            .field("log_requests", &self.log_requests)
-            .finish()
-    }
-}
-
-impl EmulatorBuilder {
-    /// Accepts this account; call again for more. With none, the demo account is accepted.
-    #[must_use]
-    pub fn account(mut self, access_key: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.accounts.insert(Credentials::new(access_key, secret));
-        self
-    }
-
-    /// Listens on `addr` (default `127.0.0.1:0`, an ephemeral port).
-    #[must_use]
-    pub fn bind(mut self, addr: SocketAddr) -> Self {
-        self.bind = addr;
-        self
-    }
-
-    /// Uses `clock` for `ts` checks, `Date` headers and task times (default: system clock).
-    /// Keep a clone of a [`crate::ManualClock`] to move the time during a test.
-    #[must_use]
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// Refuses, besides malformed numbers, every number `refuse` returns true for; it
-    /// replaces the default rule [`crate::is_unassigned_country_code`] (numbers starting
-    /// with `999`), which a predicate can still call.
-    #[must_use]
-    pub fn refuse_numbers(mut self, refuse: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
-        self.numbers = NumberPolicy::new(refuse);
-        self
-    }
-
-    /// Caps request bodies at `bytes` (default [`DEFAULT_MAX_BODY_BYTES`]).
-    #[must_use]
-    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.max_body_bytes = bytes;
-        self
-    }
-
-    /// Keeps only the latest `count` requests in [`Emulator::requests`] (default: all);
-    /// for long-running servers. [`Emulator::request_count`] still counts every request.
-    #[must_use]
-    pub fn max_recorded_requests(mut self, count: usize) -> Self {
-        self.max_recorded = Some(count);
-        self
-    }
-
-    /// Prints one line per request on stderr: method, path, answer and why.
-    #[must_use]
-    pub fn log_requests(mut self, log: bool) -> Self {
-        self.log_requests = log;
-        self
-    }
-
-    /// Binds the socket and starts the server on its own thread.
-    pub async fn start(self) -> Result<Emulator, EmulatorError> {
-        let bind = self.bind;
-        let bind_error = |source| EmulatorError::Bind { addr: bind, source };
-        let listener = std::net::TcpListener::bind(bind).map_err(bind_error)?;
-        listener.set_nonblocking(true).map_err(bind_error)?;
-        let addr = listener.local_addr().map_err(bind_error)?;
-
-        let mut accounts = self.accounts;
-        if accounts.is_empty() {
-            accounts.insert(demo_credentials());
-        }
-        let backend = Arc::new(Backend {
-            accounts,
-            clock: self.clock,
-            tasks: TaskStore::default(),
-            numbers: self.numbers,
-            ids: IdSource::new(),
-            recorder: Recorder::new(self.max_recorded),
-            max_body_bytes: self.max_body_bytes,
-            log_requests: self.log_requests,
-        });
-
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let (ready_tx, ready_rx) = oneshot::channel::<io::Result<()>>();
-        let (finished_tx, finished_rx) = oneshot::channel();
-        let server_backend = Arc::clone(&backend);
-        std::thread::Builder::new()
-            .name(format!("nxlink-emulator-{}", addr.port()))
-            .spawn(move || {
-                run_server(listener, server_backend, stop_rx, ready_tx);
-                let _ = finished_tx.send(());
-            })
-            .map_err(EmulatorError::Runtime)?;
-
-        match ready_rx.await {
-            Ok(Ok(())) => Ok(Emulator {
-                addr,
-                backend,
-                stop: Some(stop_tx),
-                finished: Some(finished_rx),
-            }),
-            Ok(Err(error)) => Err(EmulatorError::Runtime(error)),
-            Err(_) => Err(EmulatorError::Runtime(io::Error::other(
-                "the server thread ended before it was ready",
-            ))),
-        }
-    }
-}
-
-/// The server thread's body: its own runtime, the accept loop, then a bounded wind-down.
-fn run_server(
-    listener: std::net::TcpListener,
-    backend: Arc<Backend>,
-    stop: watch::Receiver<bool>,
-    ready: oneshot::Sender<io::Result<()>>,
-) {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("nxlink-emulator-worker")
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            let _ = ready.send(Err(error));
-            return;
-        }
-    };
-    runtime.block_on(async move {
-        match tokio::net::TcpListener::from_std(listener) {
-            Ok(listener) => {
-                let _ = ready.send(Ok(()));
-                server::serve(listener, backend, stop).await;
-            }
-            Err(error) => {
-                let _ = ready.send(Err(error));
-            }
-        }
-    });
-    runtime.shutdown_timeout(RUNTIME_SHUTDOWN_TIMEOUT);
 }

@@ -51,6 +51,11 @@ impl IdSource {
         )
     }
 
+    /// A call id: `call_` and 16 lowercase hex digits.
+    pub(crate) fn call_id(&self) -> String {
+        format!("call_{:016x}", self.next_u64())
+    }
+
     /// A trace id: 32 lowercase hex digits.
     pub(crate) fn trace_id(&self) -> String {
         format!("{:016x}{:016x}", self.next_u64(), self.next_u64())

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 
+use crate::faults::Fault;
 use crate::lock::lock;
 
 /// One request as received, and the outcome the emulator answered with.
@@ -24,9 +25,10 @@ pub struct RecordedRequest {
     pub body: Bytes,
     /// The emulator clock's time when the request arrived, ms since the Unix epoch.
     pub received_at_ms: i64,
-    /// HTTP status answered.
+    /// HTTP status answered; 0 when nothing was (the connection was closed first).
     pub http_status: u16,
-    /// Result `code` answered in the envelope.
+    /// Result `code` answered in the envelope (the HTTP status for answers that are not an
+    /// envelope).
     pub code: i64,
     /// `message` answered in the envelope.
     pub message: String,
@@ -35,6 +37,9 @@ pub struct RecordedRequest {
     /// Why the emulator answered so, in plain English (e.g. which header was missing); the
     /// real gateway does not say, so this never goes on the wire.
     pub reason: String,
+    /// The fault injected into this exchange, if any. For faults that act after processing
+    /// the answer fields say what the emulator decided, which the client may never have seen.
+    pub fault: Option<Fault>,
 }
 
 impl RecordedRequest {

@@ -1,5 +1,6 @@
 //! The accept loop: one tokio task per connection, HTTP/1.1 with keep-alive, and a graceful
-//! stop that lets in-flight requests finish.
+//! stop that lets in-flight requests finish. Each connection's stream can be taken over by
+//! an injected fault (see `wire`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::backend::Backend;
 use crate::dispatch;
+use crate::wire::{FaultableStream, Wire};
 
 /// How long a stop waits for open connections to finish their current request.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -60,7 +62,10 @@ pub(crate) async fn serve(
 async fn connection(stream: TcpStream, backend: Arc<Backend>, mut stop: watch::Receiver<bool>) {
     // Small JSON answers: waiting for Nagle only adds latency.
     let _ = stream.set_nodelay(true);
-    let service = service_fn(move |request| dispatch::serve(Arc::clone(&backend), request));
+    let wire = Wire::default();
+    let stream = FaultableStream::new(stream, wire.clone());
+    let service =
+        service_fn(move |request| dispatch::serve(Arc::clone(&backend), wire.clone(), request));
     let mut builder = http1::Builder::new();
     builder
         .keep_alive(true)

@@ -12,7 +12,13 @@ fn help_exits_zero_and_describes_the_flags() {
     let output = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    for flag in ["--port", "--host", "--access-key", "--access-secret"] {
+    for flag in [
+        "--port",
+        "--host",
+        "--access-key",
+        "--access-secret",
+        "--speedup",
+    ] {
         assert!(text.contains(flag), "{flag}");
     }
 }

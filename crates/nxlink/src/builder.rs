@@ -7,7 +7,8 @@ use std::time::Duration;
 use nxlink_sign::{Algorithm, Credentials, SigningProfile};
 use nxlink_transport::{HttpTransport, Transport};
 
-use crate::client::{Client, ClientInner};
+use crate::client::{Batching, Client, ClientInner};
+use crate::contacts::{DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE};
 use crate::error::Error;
 use crate::region::{BaseUrl, Region};
 
@@ -41,6 +42,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     root_certificates: Vec<Vec<u8>>,
     transport: Option<Arc<dyn Transport>>,
+    batch_size: Option<usize>,
+    batch_concurrency: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -149,6 +152,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Contacts per `call/append` (and per `task/create`) request when a list is split
+    /// (default [`DEFAULT_BATCH_SIZE`]).
+    pub fn batch_size(mut self, contacts: usize) -> Self {
+        self.batch_size = Some(contacts);
+        self
+    }
+
+    /// Batches in flight at once when a list is split (default [`DEFAULT_BATCH_CONCURRENCY`]).
+    pub fn batch_concurrency(mut self, requests: usize) -> Self {
+        self.batch_concurrency = Some(requests);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self
@@ -157,6 +173,15 @@ impl ClientBuilder {
         if credentials.access_key().is_empty() || credentials.access_secret().is_empty() {
             return Err(Error::config(
                 "the access key and the access secret must not be empty",
+            ));
+        }
+        let batching = Batching {
+            size: self.batch_size.unwrap_or(DEFAULT_BATCH_SIZE),
+            concurrency: self.batch_concurrency.unwrap_or(DEFAULT_BATCH_CONCURRENCY),
+        };
+        if batching.size == 0 || batching.concurrency == 0 {
+            return Err(Error::config(
+                "batch size and batch concurrency must be at least 1",
             ));
         }
         let base_url = match self.destination {
@@ -196,6 +221,7 @@ impl ClientBuilder {
             credentials,
             profile: SigningProfile::ai_agent(self.algorithm),
             transport,
+            batching,
         }))
     }
 }
@@ -212,6 +238,8 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("root_certificates", &self.root_certificates.len())
             .field("transport", &self.transport)
+            .field("batch_size", &self.batch_size)
+            .field("batch_concurrency", &self.batch_concurrency)
             .finish()
     }
 }

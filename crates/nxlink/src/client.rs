@@ -41,6 +41,16 @@ pub(crate) struct ClientInner {
     pub(crate) credentials: Credentials,
     pub(crate) profile: SigningProfile,
     pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) batching: Batching,
+}
+
+/// How large contact lists are split and sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Batching {
+    /// Contacts per request.
+    pub(crate) size: usize,
+    /// Requests in flight at once.
+    pub(crate) concurrency: usize,
 }
 
 impl Client {
@@ -58,6 +68,10 @@ impl Client {
         Client {
             inner: Arc::new(inner),
         }
+    }
+
+    pub(crate) fn batching(&self) -> Batching {
+        self.inner.batching
     }
 
     /// The base URL requests go to.
@@ -108,8 +122,16 @@ impl Client {
                     envelope.trace_id.as_deref(),
                 );
                 if envelope.code == ResultCode::Success {
+                    let data = match envelope.data {
+                        // Paged endpoints may answer with the page at the top level.
+                        None if R::DATA_MAY_BE_TOP_LEVEL => Some(
+                            serde_json::from_slice::<R::Data>(&body)
+                                .map_err(|error| Error::decode(R::PATH, status, error, &body))?,
+                        ),
+                        data => data,
+                    };
                     Ok(Reply {
-                        data: envelope.data,
+                        data,
                         trace_id: envelope.trace_id,
                     })
                 } else {
@@ -176,7 +198,7 @@ impl Client {
 }
 
 /// Milliseconds since the Unix epoch, read once per attempt.
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {

@@ -24,8 +24,13 @@
 #![forbid(unsafe_code)]
 
 mod builder;
+pub mod callbacks;
+mod calls;
 mod client;
+mod contacts;
 mod error;
+mod lookups;
+mod pages;
 mod region;
 mod tasks;
 mod telemetry;
@@ -34,6 +39,7 @@ pub use builder::{
     ClientBuilder, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
 };
 pub use client::{Client, Reply};
+pub use contacts::{AppendReport, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, FailedBatch};
 pub use error::{Error, ErrorKind};
 pub use region::{Region, UnknownRegion};
 pub use tasks::CreatedTask;

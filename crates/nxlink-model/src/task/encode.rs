@@ -5,6 +5,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::CreateTaskRequest;
 use crate::absent::is_absent;
+use crate::contact::Contact;
 use crate::request::ApiRequest;
 use crate::task_result::CreateTaskResult;
 use crate::validation::ValidationErrors;
@@ -35,6 +36,18 @@ fn serialize_opt<S: SerializeStruct, T: Serialize>(
 /// optional fields are skipped, never written as `null`.
 impl Serialize for CreateTaskRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_contacts(&self.call_list, serializer)
+    }
+}
+
+impl CreateTaskRequest {
+    /// Writes the request with `contacts` as its `callList`, so a large create can send its
+    /// first batch without copying the list.
+    pub(crate) fn serialize_with_contacts<S: Serializer>(
+        &self,
+        contacts: &[Contact],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         let present = |o: &Option<String>| usize::from(!is_absent(o));
         let len = 13
             + present(&self.user_task_id)
@@ -47,7 +60,7 @@ impl Serialize for CreateTaskRequest {
             + present(&self.task_callback_url)
             + present(&self.call_callback_url)
             + present(&self.country_code)
-            + usize::from(!self.call_list.is_empty());
+            + usize::from(!contacts.is_empty());
         let mut s = serializer.serialize_struct("CreateTaskRequest", len)?;
         serialize_opt_str(&mut s, "userTaskId", &self.user_task_id)?;
         serialize_opt_str(&mut s, "other", &self.other)?;
@@ -72,10 +85,10 @@ impl Serialize for CreateTaskRequest {
         serialize_opt_str(&mut s, "taskCallbackUrl", &self.task_callback_url)?;
         serialize_opt_str(&mut s, "callCallbackUrl", &self.call_callback_url)?;
         serialize_opt_str(&mut s, "countryCode", &self.country_code)?;
-        if self.call_list.is_empty() {
+        if contacts.is_empty() {
             s.skip_field("callList")?;
         } else {
-            s.serialize_field("callList", &self.call_list)?;
+            s.serialize_field("callList", contacts)?;
         }
         s.end()
     }
@@ -90,17 +103,58 @@ impl ApiRequest for CreateTaskRequest {
     }
 
     fn encoded_size_hint(&self) -> usize {
-        const FIXED: usize = 768;
-        const PER_CONTACT: usize = 64;
-        const PER_PARAM: usize = 48;
-        self.call_list.iter().fold(FIXED, |total, c| {
-            total
-                + PER_CONTACT
-                + c.contact_id.len()
-                + c.name.len()
-                + c.phone_number.len()
-                + c.other.as_ref().map_or(0, String::len)
-                + c.params.len() * PER_PARAM
-        })
+        size_hint(&self.call_list)
+    }
+}
+
+fn size_hint(contacts: &[Contact]) -> usize {
+    const FIXED: usize = 768;
+    contacts
+        .iter()
+        .fold(FIXED, |total, contact| total + contact.encoded_size_hint())
+}
+
+/// A task/create body that carries only the first contacts of a request: a create with more
+/// contacts than one batch sends this, then appends the rest. Borrowed: nothing is copied.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateTaskHead<'a> {
+    request: &'a CreateTaskRequest,
+    contacts: &'a [Contact],
+}
+
+impl CreateTaskRequest {
+    /// This request with only its first `contacts` contacts (all of them if it has fewer).
+    pub fn head(&self, contacts: usize) -> CreateTaskHead<'_> {
+        CreateTaskHead {
+            request: self,
+            contacts: &self.call_list[..contacts.min(self.call_list.len())],
+        }
+    }
+}
+
+impl CreateTaskHead<'_> {
+    /// The contacts this body carries.
+    pub fn contacts(&self) -> &[Contact] {
+        self.contacts
+    }
+}
+
+impl Serialize for CreateTaskHead<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.request
+            .serialize_with_contacts(self.contacts, serializer)
+    }
+}
+
+impl ApiRequest for CreateTaskHead<'_> {
+    const PATH: &'static str = CreateTaskRequest::PATH;
+    type Data = CreateTaskResult;
+
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        self.request.validate_with_contacts(self.contacts)
+    }
+
+    fn encoded_size_hint(&self) -> usize {
+        size_hint(self.contacts)
     }
 }

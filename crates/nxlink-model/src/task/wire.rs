@@ -168,7 +168,7 @@ impl TaskWire {
             call_list: self.call_list,
         };
         let converted = v.len();
-        request.collect_violations(&mut v);
+        request.collect_violations(&request.call_list, &mut v);
         if converted > 0 {
             v.sort_by_rank(field_rank);
         }

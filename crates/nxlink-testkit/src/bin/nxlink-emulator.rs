@@ -19,6 +19,8 @@ OPTIONS:
     --port <N>                port to listen on, 0 for any free port [default: 8080]
     --access-key <KEY>        access key to accept [default: the demo key]
     --access-secret <SECRET>  its secret (give both or neither) [default: the demo secret]
+    --speedup <X>             run the call simulation X times faster than real time,
+                              0 to never dial [default: 1]
     -h, --help                print this help
 
 The credentials are printed at start-up on purpose: this is a test tool, and they are
@@ -34,6 +36,7 @@ struct Options {
     port: u16,
     access_key: String,
     access_secret: String,
+    speedup: f64,
 }
 
 /// What to do after reading the command line.
@@ -48,6 +51,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut port = 8080;
     let mut access_key = None;
     let mut access_secret = None;
+    let mut speedup = 1.0;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -78,6 +82,14 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
                     .parse()
                     .map_err(|_| format!("--port: {text:?} is not a port number (0-65535)"))?;
             }
+            "--speedup" => {
+                let text = value()?;
+                speedup = text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| format!("--speedup: {text:?} is not a number, 0 or more"))?;
+            }
             "--access-key" => access_key = Some(value()?),
             "--access-secret" => access_secret = Some(value()?),
             other => return Err(format!("unknown argument {other:?}")),
@@ -93,6 +105,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         port,
         access_key,
         access_secret,
+        speedup,
     }))
 }
 
@@ -128,6 +141,7 @@ async fn serve(options: Options) -> ExitCode {
         // Nobody reads the log of a standalone server: keep memory flat.
         .max_recorded_requests(0)
         .log_requests(true)
+        .dialer_realtime(options.speedup)
         .start()
         .await;
     let emulator = match started {
@@ -143,6 +157,7 @@ async fn serve(options: Options) -> ExitCode {
     println!("NXLink emulator listening on {}", emulator.base_url());
     println!("  accessKey:    {}", options.access_key);
     println!("  accessSecret: {}", options.access_secret);
+    println!("  dialer:       {}x real time", options.speedup);
     println!("(test credentials, printed on purpose; stop with Ctrl-C)");
     let stopped = tokio::signal::ctrl_c().await;
     emulator.shutdown().await;
@@ -183,6 +198,11 @@ mod tests {
             panic!("custom");
         };
         assert_eq!((custom.port, custom.access_key.as_str()), (0, "AK-1"));
+        assert_eq!(custom.speedup, 1.0);
+        let Ok(Command::Serve(fast)) = parse(args(&["--speedup", "600"])) else {
+            panic!("speedup");
+        };
+        assert_eq!(fast.speedup, 600.0);
         assert_eq!(parse(args(&["--port", "1", "-h"])), Ok(Command::Help));
     }
 
@@ -195,6 +215,9 @@ mod tests {
             &["--access-key", "AK-1"],
             &["--access-secret=s"],
             &["--verbose"],
+            &["--speedup", "fast"],
+            &["--speedup=-1"],
+            &["--speedup", "NaN"],
             &["serve"],
         ] {
             assert!(parse(args(bad)).is_err(), "{bad:?}");

@@ -8,11 +8,31 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use nxlink_sign::{Algorithm, Credentials, SigningProfile, sign_request};
-use nxlink_testkit::Emulator;
+use nxlink_testkit::{Emulator, ManualClock};
 use serde_json::Value;
+
+pub mod receiver;
 
 /// Where task/create lives.
 pub const CREATE: &str = "/openapi/aiagent/task/create";
+/// Where flow/list lives.
+pub const FLOWS: &str = "/openapi/aiagent/flow/list";
+/// Where route/list lives.
+pub const ROUTES: &str = "/openapi/aiagent/route/list";
+/// Where task/list lives.
+pub const TASKS: &str = "/openapi/aiagent/task/list";
+/// Where call/append lives.
+pub const APPEND: &str = "/openapi/aiagent/call/append";
+/// Where order/delete lives.
+pub const DELETE: &str = "/openapi/aiagent/order/delete";
+/// Where call/list lives.
+pub const CALLS: &str = "/openapi/aiagent/call/list";
+
+/// The seeded route every test task uses.
+pub const ROUTE: &str = "y29ND1X4kkCG_nC576sALEkvg3HjEqde";
+
+/// Monday 2025-05-05 00:00:00 UTC, in ms: where manual clocks start.
+pub const MONDAY_MS: i64 = 1_746_403_200_000;
 
 /// The request example of spec §2.1, byte for byte (scheduled start, two contacts).
 pub const EXAMPLE_BODY: &str = r#"{
@@ -52,7 +72,7 @@ pub const EXAMPLE_BODY: &str = r#"{
 /// A minimal valid body with the given start fields and contacts (raw JSON).
 pub fn task_body(start: &str, call_list: &str) -> String {
     format!(
-        r#"{{"taskName":"t","autoFlowId":1,"routeId":"r","taskKeep":0,{start},"zoneSecond":0,"weekDay":"1,2,3,4,5","firstFifteen":"9","secondFifteen":"9","thirdFifteen":"9","fourthFifteen":"9","orderMaxCall":1,"replayInterval":600,"callList":[{call_list}]}}"#
+        r#"{{"taskName":"t","autoFlowId":197,"routeId":"y29ND1X4kkCG_nC576sALEkvg3HjEqde","taskKeep":0,{start},"zoneSecond":0,"weekDay":"1,2,3,4,5","firstFifteen":"9","secondFifteen":"9","thirdFifteen":"9","fourthFifteen":"9","orderMaxCall":1,"replayInterval":600,"callList":[{call_list}]}}"#
     )
 }
 
@@ -76,9 +96,9 @@ impl Answer {
     }
 }
 
-/// The emulator's current time as a `ts`.
+/// The emulator's current time (skew included) as a `ts`.
 pub fn now(emulator: &Emulator) -> u64 {
-    u64::try_from(emulator.clock().now_ms()).unwrap()
+    u64::try_from(emulator.now_ms()).unwrap()
 }
 
 /// Every header of a correctly signed request, `Content-Type` included.
@@ -157,7 +177,93 @@ pub async fn create(emulator: &Emulator, body: &str) -> Answer {
     post(emulator, CREATE, &headers, body.to_owned()).await
 }
 
+/// Asserts a 20000 answer whose message names every one of `paths` as `path: reason`.
+pub fn assert_violations(answer: &Answer, paths: &[&str]) {
+    assert_eq!(answer.code(), 20000, "{}", answer.json);
+    for path in paths {
+        let named = format!("{path}: ");
+        assert!(
+            answer.message().contains(&named),
+            "{path} missing from {}",
+            answer.message()
+        );
+    }
+}
+
 /// True for `len` lowercase hex digits.
 pub fn is_hex(text: &str, len: usize) -> bool {
     text.len() == len && text.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
+}
+
+/// A correctly signed (MD5, the emulator's first account, its clock) POST to `path`.
+pub async fn call(emulator: &Emulator, path: &str, body: &str) -> Answer {
+    call_as(emulator, &emulator.credentials(), path, body).await
+}
+
+/// A correctly signed POST to `path` as `credentials`, at the emulator's (skewed) now.
+pub async fn call_as(
+    emulator: &Emulator,
+    credentials: &Credentials,
+    path: &str,
+    body: &str,
+) -> Answer {
+    let headers = signed(credentials, Algorithm::Md5, now(emulator), body.as_bytes());
+    post(emulator, path, &headers, body.to_owned()).await
+}
+
+/// A task body with the given extra fields (raw JSON, each ending in a comma) and contacts,
+/// on agent 197 and the seeded route, calling every day at every hour; one attempt per
+/// contact and 600 s between redials unless `extra` says otherwise.
+pub fn open_task(extra: &str, call_list: &str) -> String {
+    let extra = if extra.contains("orderMaxCall") {
+        extra.to_owned()
+    } else {
+        format!(r#"{extra}"orderMaxCall":1,"replayInterval":600,"#)
+    };
+    format!(
+        r#"{{"taskName":"open","autoFlowId":197,"routeId":"{ROUTE}","taskKeep":0,{extra}"zoneSecond":0,"weekDay":"1,2,3,4,5,6,7","firstFifteen":"{h}","secondFifteen":"{h}","thirdFifteen":"{h}","fourthFifteen":"{h}","callList":[{call_list}]}}"#,
+        h = "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23"
+    )
+}
+
+/// `count` contacts `c0`, `c1`, … whose numbers end in the given digits, in turn.
+pub fn contacts(count: usize, last_digits: &[u8]) -> String {
+    (0..count)
+        .map(|i| {
+            let digit = last_digits[i % last_digits.len()];
+            format!(r#"{{"contactId":"c{i}","name":"n{i}","phoneNumber":"13800{i:05}{digit}"}}"#)
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Creates a task and returns its id, asserting success.
+pub async fn create_task(emulator: &Emulator, body: &str) -> String {
+    let answer = create(emulator, body).await;
+    assert_eq!(answer.code(), 0, "{}", answer.json);
+    answer.json["data"]["taskId"].as_str().unwrap().to_owned()
+}
+
+/// The page of a paged answer, wherever its keys sit (inside `data` or at the top level).
+pub fn page(answer: &Answer) -> &Value {
+    match answer.json.get("data") {
+        Some(data) => data,
+        None => &answer.json,
+    }
+}
+
+/// The `list` of a paged answer.
+pub fn items(answer: &Answer) -> &Vec<Value> {
+    page(answer)["list"].as_array().unwrap()
+}
+
+/// An emulator on a manual clock starting at [`MONDAY_MS`], and that clock.
+pub async fn manual() -> (Emulator, ManualClock) {
+    let clock = ManualClock::new(MONDAY_MS);
+    let emulator = Emulator::builder()
+        .clock(clock.clone())
+        .start()
+        .await
+        .unwrap();
+    (emulator, clock)
 }

@@ -1,0 +1,175 @@
+//! Contacts of a task: appending any number of them in batches, and deleting one.
+
+use std::collections::HashMap;
+
+use futures_util::{StreamExt, stream};
+use nxlink_model::{
+    ApiRequest, AppendBatch, AppendContactsRequest, AppendContactsResult, Contact,
+    DeleteContactRequest, RejectedContact,
+};
+
+use crate::client::{Client, Reply};
+use crate::error::Error;
+
+/// Contacts per call/append request unless configured otherwise.
+///
+/// 500 contacts of typical size make a body of about 100 KB: far below the 1 MiB request
+/// limit common in front of HTTP gateways, and few enough that one failed batch is cheap to
+/// retry. The API documents no maximum.
+pub const DEFAULT_BATCH_SIZE: usize = 500;
+
+/// Batches in flight at once unless configured otherwise.
+pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
+
+/// What happened to every contact of a batched append: each input contact is in exactly one of
+/// `submitted`, `rejected` or `failed`.
+#[derive(Debug, Default)]
+#[must_use = "some contacts may not have been appended: check `failed` and `rejected`"]
+pub struct AppendReport {
+    /// Ids of the contacts the gateway accepted.
+    pub submitted: Vec<String>,
+    /// Contacts the gateway refused, each with its reason; re-sending them will not help.
+    pub rejected: Vec<RejectedContact>,
+    /// Batches that were not submitted, or whose outcome is unknown, with the error and the
+    /// contacts themselves so the run can be resumed with exactly them.
+    pub failed: Vec<FailedBatch>,
+}
+
+/// A batch that did not go through.
+#[derive(Debug)]
+pub struct FailedBatch {
+    /// Position of the batch (0-based) in the run.
+    pub index: usize,
+    /// Position (0-based, in the input) of the batch's first contact.
+    pub first_contact: usize,
+    /// Why it failed.
+    pub error: Error,
+    /// The batch's contacts, unchanged.
+    pub contacts: Vec<Contact>,
+}
+
+impl AppendReport {
+    /// Whether every contact was either accepted or refused by the gateway.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty()
+    }
+
+    /// How many contacts did not go through (see [`AppendReport::failed`]).
+    pub fn failed_count(&self) -> usize {
+        self.failed.iter().map(|batch| batch.contacts.len()).sum()
+    }
+
+    /// The contacts to append again to finish the run, in input order.
+    pub fn into_unsent(self) -> Vec<Contact> {
+        self.failed
+            .into_iter()
+            .flat_map(|batch| batch.contacts)
+            .collect()
+    }
+
+    /// Adds one batch's outcome: the gateway's refusals are matched to contacts by id (or, when
+    /// the gateway gives no id, by number); every other contact of the batch was accepted.
+    fn record(&mut self, contacts: &[Contact], result: Option<AppendContactsResult>) {
+        let refused = result.map(|result| result.err_list).unwrap_or_default();
+        if refused.is_empty() {
+            self.submitted
+                .extend(contacts.iter().map(|contact| contact.contact_id.clone()));
+            return;
+        }
+        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(refused.len());
+        for (position, entry) in refused.iter().enumerate() {
+            if let Some(key) = entry
+                .contact_id
+                .as_deref()
+                .or(entry.phone_number.as_deref())
+            {
+                by_key.entry(key).or_insert(position);
+            }
+        }
+        let mut claimed = vec![false; refused.len()];
+        for contact in contacts {
+            let hit = by_key
+                .get(contact.contact_id.as_str())
+                .or_else(|| by_key.get(contact.phone_number.as_str()))
+                .copied();
+            match hit {
+                Some(position) if !claimed[position] => claimed[position] = true,
+                _ => self.submitted.push(contact.contact_id.clone()),
+            }
+        }
+        self.rejected.extend(refused);
+    }
+}
+
+impl Client {
+    /// Appends contacts to a task in one `call/append` request, exactly as given.
+    pub async fn append(
+        &self,
+        request: &AppendContactsRequest,
+    ) -> Result<Reply<Option<AppendContactsResult>>, Error> {
+        self.send(request).await
+    }
+
+    /// Appends any number of contacts to a task: see [`Client::append_all`].
+    pub async fn append_contacts(
+        &self,
+        task_id: impl Into<String>,
+        contacts: Vec<Contact>,
+    ) -> Result<AppendReport, Error> {
+        self.append_all(&AppendContactsRequest::new(task_id, contacts))
+            .await
+    }
+
+    /// Appends any number of contacts: the whole list is validated first (one invalid contact
+    /// and nothing is sent), then sent in batches with bounded concurrency, each batch
+    /// borrowing its slice of the list. Failures of individual batches do not stop the others;
+    /// the report says what happened to each contact.
+    pub async fn append_all(&self, request: &AppendContactsRequest) -> Result<AppendReport, Error> {
+        request
+            .validate()
+            .map_err(|errors| Error::validation(AppendContactsRequest::PATH, errors))?;
+        Ok(self
+            .send_batches(&request.list, 0, |contacts| request.batch(contacts))
+            .await)
+    }
+
+    /// Sends `contacts` in batches made by `batch`; `offset` is the position of the first
+    /// contact in the caller's list, for the report.
+    pub(crate) async fn send_batches<'a>(
+        &self,
+        contacts: &'a [Contact],
+        offset: usize,
+        batch: impl Fn(&'a [Contact]) -> AppendBatch<'a>,
+    ) -> AppendReport {
+        let batching = self.batching();
+        let batch = &batch;
+        let mut outcomes: Vec<_> = stream::iter(contacts.chunks(batching.size).enumerate())
+            .map(|(index, chunk)| async move { (index, chunk, self.send(&batch(chunk)).await) })
+            .buffer_unordered(batching.concurrency)
+            .collect()
+            .await;
+        outcomes.sort_unstable_by_key(|(index, _, _)| *index);
+
+        let mut report = AppendReport::default();
+        for (index, chunk, result) in outcomes {
+            match result {
+                Ok(reply) => report.record(chunk, reply.data),
+                Err(error) => report.failed.push(FailedBatch {
+                    index,
+                    first_contact: offset + index * batching.size,
+                    error,
+                    contacts: chunk.to_vec(),
+                }),
+            }
+        }
+        report
+    }
+
+    /// Deletes a contact that has not been dialled yet (`order/delete`).
+    pub async fn delete_contact(
+        &self,
+        request: &DeleteContactRequest,
+    ) -> Result<Reply<Option<Vec<String>>>, Error> {
+        self.send(request).await
+    }
+}

@@ -1,0 +1,70 @@
+//! Paged endpoints: fetch one page, or walk every page lazily as a `Stream`.
+
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use nxlink_model::{Page, PagedRequest};
+
+use crate::client::Client;
+use crate::error::Error;
+
+/// Where a page walk stands between two fetches.
+struct Walk<R> {
+    next: Option<R>,
+    seen: u64,
+}
+
+impl Client {
+    /// Fetches one page of any paged endpoint.
+    pub async fn fetch_page<R: PagedRequest>(&self, request: &R) -> Result<Page<R::Item>, Error> {
+        Ok(self.send(request).await?.data.unwrap_or_default())
+    }
+
+    /// Walks every page lazily, starting at the request's page and stopping at `total`.
+    ///
+    /// Each page is fetched only when the previous one has been consumed. When the gateway
+    /// gives no `total`, the walk stops at the first short or empty page.
+    pub fn pages<R>(&self, request: R) -> impl Stream<Item = Result<Page<R::Item>, Error>> + Send
+    where
+        R: PagedRequest + Send + Sync + 'static,
+        R::Item: Send,
+    {
+        let client = self.clone();
+        stream::try_unfold(
+            Walk {
+                next: Some(request),
+                seen: 0,
+            },
+            move |mut walk| {
+                let client = client.clone();
+                async move {
+                    let Some(request) = walk.next.take() else {
+                        return Ok(None);
+                    };
+                    let page = client.fetch_page(&request).await?;
+                    walk.seen += page.items.len() as u64;
+                    let exhausted = if page.total > 0 {
+                        walk.seen >= page.total
+                    } else {
+                        page.items.len() < request.page_size() as usize
+                    };
+                    if !page.items.is_empty() && !exhausted {
+                        let following = request.page_number().saturating_add(1);
+                        walk.next = Some(request.with_page_number(following));
+                    }
+                    Ok(Some((page, walk)))
+                }
+            },
+        )
+    }
+
+    /// Walks every item of every page lazily (see [`Client::pages`]).
+    pub fn items<R>(&self, request: R) -> impl Stream<Item = Result<R::Item, Error>> + Send
+    where
+        R: PagedRequest + Send + Sync + 'static,
+        R::Item: Send,
+    {
+        self.pages(request)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+}

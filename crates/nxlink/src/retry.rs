@@ -1,0 +1,129 @@
+//! When and how long to wait before another attempt: jittered exponential backoff bounded by an
+//! attempt limit and an overall deadline.
+
+use std::time::Duration;
+
+/// How failed calls are retried. Every attempt is re-signed with a fresh `ts`.
+///
+/// What is retried is decided per failure, not here: requests that provably never reached the
+/// gateway, expired timestamps (once, after correcting the clock), and for read-only endpoints
+/// also timeouts, 5xx and 429. Creates and appends whose outcome is unknown are reconciled
+/// instead (see the README's *Reliability* section).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    deadline: Duration,
+}
+
+impl RetryPolicy {
+    /// Up to 4 attempts, backoff from 200 ms doubling to at most 5 s, all within 60 s.
+    pub const fn standard() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            deadline: Duration::from_secs(60),
+        }
+    }
+
+    /// One attempt only: nothing is retried (reconciliation of unknown outcomes still runs).
+    pub const fn disabled() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::standard()
+        }
+    }
+
+    /// Attempts in total, the first included (at least 1).
+    pub const fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = if attempts == 0 { 1 } else { attempts };
+        self
+    }
+
+    /// Upper bound of the first wait; each later bound doubles, up to `max_backoff`.
+    pub const fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Largest wait between two attempts (a server's `Retry-After` may ask for more, within
+    /// the deadline).
+    pub const fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Time after which no new attempt starts, counted from the first.
+    pub const fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Attempts in total.
+    pub const fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The overall deadline.
+    pub const fn total_deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// The wait before attempt `next` (2 for the first retry), "full jitter": uniformly drawn
+    /// below the exponential bound so that many clients failing together spread out.
+    /// `unit` is a uniform draw in `[0, 1)`.
+    pub(crate) fn backoff(&self, next: u32, unit: f64) -> Duration {
+        let doublings = next.saturating_sub(2).min(30);
+        let bound = self
+            .initial_backoff
+            .saturating_mul(1u32 << doublings)
+            .min(self.max_backoff);
+        bound.mul_f64(unit.clamp(0.0, 1.0))
+    }
+
+    /// The wait before attempt `next`, honouring a server's `Retry-After` when it asks for more.
+    pub(crate) fn wait_before(&self, next: u32, retry_after: Option<Duration>) -> Duration {
+        let jittered = self.backoff(next, fastrand::f64());
+        retry_after.map_or(jittered, |asked| asked.max(jittered))
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy::standard()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_exponentially_within_the_cap() {
+        let policy = RetryPolicy::standard();
+        assert_eq!(policy.backoff(2, 0.999_999).as_millis(), 199);
+        assert_eq!(policy.backoff(3, 0.5), Duration::from_millis(200));
+        assert_eq!(policy.backoff(4, 0.5), Duration::from_millis(400));
+        assert_eq!(policy.backoff(40, 1.0), Duration::from_secs(5));
+        assert_eq!(policy.backoff(2, 0.0), Duration::ZERO);
+        assert_eq!(policy.backoff(u32::MAX, 2.0), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn retry_after_wins_when_longer() {
+        let policy = RetryPolicy::standard();
+        assert_eq!(
+            policy.wait_before(2, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert!(policy.wait_before(2, None) < Duration::from_millis(200));
+    }
+
+    #[test]
+    fn disabled_means_one_attempt_and_zero_is_clamped() {
+        assert_eq!(RetryPolicy::disabled().attempts(), 1);
+        assert_eq!(RetryPolicy::standard().max_attempts(0).attempts(), 1);
+    }
+}
