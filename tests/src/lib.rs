@@ -1,7 +1,11 @@
 //! Shared pieces of the workspace integration tests: the spec's example task, a transport that
-//! tampers with requests on their way out, and a TLS front for the emulator.
+//! tampers with requests on their way out, a TLS front for the emulator, test data and
+//! clock drivers, and a loopback webhook receiver.
 #![forbid(unsafe_code)]
 
+pub mod fault_matrix;
+pub mod fixtures;
+pub mod receiver;
 pub mod tamper;
 pub mod tls_front;
 

@@ -2,7 +2,7 @@
 
 use nxlink::model::{Contact, ResultCode, TaskStatus};
 use nxlink::sign::{Algorithm, Credentials};
-use nxlink::{Client, ErrorKind};
+use nxlink::{Client, ErrorKind, RetryPolicy};
 use nxlink_integration_tests::tamper::TamperingTransport;
 use nxlink_integration_tests::tls_front::TlsFront;
 use nxlink_integration_tests::{client_for, spec_example_task};
@@ -209,21 +209,46 @@ async fn a_body_changed_after_signing_is_1003() {
 }
 
 #[tokio::test]
-async fn a_clock_off_by_more_than_a_minute_is_1004() {
+async fn a_clock_off_by_more_than_a_minute_is_1004_then_corrected() {
     let gateway_clock = ManualClock::starting_now();
-    gateway_clock.advance(std::time::Duration::from_secs(61));
+    gateway_clock.advance(std::time::Duration::from_secs(90));
     let emulator = Emulator::builder()
         .clock(gateway_clock)
         .start()
         .await
         .expect("emulator starts");
-    let error = client_for(&emulator)
+
+    // Without retries the refusal surfaces, mapped to its kind.
+    let strict = Client::builder()
+        .base_url(emulator.base_url())
+        .credentials(emulator.credentials())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client builds");
+    let error = strict
         .create_task(&spec_example_task())
         .await
         .expect_err("refused");
     assert!(error.is_timestamp_expired());
     assert!(error.is_retryable(), "a fresh ts may succeed");
     assert!(error.to_string().contains("clock"));
+
+    // With the default policy the client learns the offset from `Date` and retries once.
+    let client = client_for(&emulator);
+    emulator.clear_requests();
+    let created = client
+        .create_task(&spec_example_task())
+        .await
+        .expect("created after correcting the clock");
+    assert_eq!(created.success_count, 2);
+    let codes: Vec<i64> = emulator.requests().iter().map(|r| r.code).collect();
+    assert_eq!(codes, vec![1004, 0]);
+    let offset = client.clock_offset().millis;
+    assert!(
+        (88_000..=92_000).contains(&offset),
+        "learned offset {offset} ms"
+    );
+    assert_eq!(emulator.tasks().len(), 1);
 }
 
 #[tokio::test]

@@ -40,8 +40,17 @@ async fn no_debug_or_display_shows_the_secret() {
         .build()
         .expect_err("no destination");
 
+    let verifier = nxlink::callbacks::CallbackVerifier::new(credentials.clone());
+    let callback_error = verifier
+        .verify(&http::HeaderMap::new(), b"{}")
+        .expect_err("unsigned");
     let printed = [
         format!("{credentials:?}"),
+        format!("{:?}", credentials.access_secret()),
+        format!("{verifier:?}"),
+        format!("{callback_error}"),
+        format!("{callback_error:?}"),
+        format!("{emulator:?}"),
         format!("{credentials:#?}"),
         format!("{builder:?}"),
         format!("{client:?}"),

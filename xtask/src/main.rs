@@ -44,6 +44,7 @@ fn main() -> ExitCode {
     let result = match task {
         Some("ci") => ci(),
         Some("proptest") => proptest(),
+        Some("faults") => faults(),
         Some("help" | "--help" | "-h") | None => {
             print_usage();
             return if task.is_none() {
@@ -71,8 +72,9 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci        the gate: fmt, clippy, tests, docs, cargo-deny (when installed)\n  \
-         proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property"
+         ci        the gate: fmt, clippy, tests, fault matrix, docs, cargo-deny (when installed)\n  \
+         proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
+         faults    the fault matrix: every injected fault against a create and a 10k append"
     );
 }
 
@@ -93,6 +95,7 @@ fn ci() -> Result<(), String> {
             ],
         ),
         Step::cargo("tests", &["test", "--workspace", "--locked"]),
+        faults_step(),
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     ];
@@ -136,6 +139,26 @@ fn proptest() -> Result<(), String> {
     )
     .env("PROPTEST_CASES", LARGE_CASE_COUNT.to_string());
     run_all("proptest", std::slice::from_ref(&step))
+}
+
+/// The fault matrix: a loopback run of every injectable fault; fails when a guarantee breaks.
+fn faults_step() -> Step {
+    Step::cargo(
+        "fault matrix",
+        &[
+            "run",
+            "--locked",
+            "--quiet",
+            "-p",
+            "nxlink-integration-tests",
+            "--bin",
+            "fault-matrix",
+        ],
+    )
+}
+
+fn faults() -> Result<(), String> {
+    run_all("faults", &[faults_step()])
 }
 
 fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {

@@ -195,6 +195,7 @@ impl ListCallsRequest {
 impl ApiRequest for ListCallsRequest {
     const PATH: &'static str = "/openapi/aiagent/call/list";
     const DATA_MAY_BE_TOP_LEVEL: bool = true;
+    const READ_ONLY: bool = true;
     type Data = Page<CallRecord>;
 
     fn validate(&self) -> Result<(), ValidationErrors> {

@@ -67,6 +67,7 @@ impl Default for ListFlowsRequest {
 impl ApiRequest for ListFlowsRequest {
     const PATH: &'static str = "/openapi/aiagent/flow/list";
     const DATA_MAY_BE_TOP_LEVEL: bool = true;
+    const READ_ONLY: bool = true;
     type Data = Page<Flow>;
 
     fn validate(&self) -> Result<(), ValidationErrors> {

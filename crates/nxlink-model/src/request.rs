@@ -15,6 +15,9 @@ pub trait ApiRequest: Serialize {
     /// Whether a gateway may put the payload's fields at the top level of the envelope
     /// instead of inside `data` (paged endpoints: spec §0 documents both shapes).
     const DATA_MAY_BE_TOP_LEVEL: bool = false;
+    /// Whether the request only reads: sending it twice has no effect beyond the first, so a
+    /// client may retry it after timeouts and server errors.
+    const READ_ONLY: bool = false;
 
     /// Checks every local rule and returns all violations.
     fn validate(&self) -> Result<(), ValidationErrors>;

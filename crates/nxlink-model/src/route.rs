@@ -67,6 +67,7 @@ impl Default for ListRoutesRequest {
 impl ApiRequest for ListRoutesRequest {
     const PATH: &'static str = "/openapi/aiagent/route/list";
     const DATA_MAY_BE_TOP_LEVEL: bool = true;
+    const READ_ONLY: bool = true;
     type Data = Page<Route>;
 
     fn validate(&self) -> Result<(), ValidationErrors> {

@@ -164,6 +164,7 @@ fn check_rate(v: &mut Violations, path: &str, rate: Option<f64>) -> bool {
 impl ApiRequest for ListTasksRequest {
     const PATH: &'static str = "/openapi/aiagent/task/list";
     const DATA_MAY_BE_TOP_LEVEL: bool = true;
+    const READ_ONLY: bool = true;
     type Data = Page<TaskInfo>;
 
     fn validate(&self) -> Result<(), ValidationErrors> {

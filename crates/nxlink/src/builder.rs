@@ -8,9 +8,11 @@ use nxlink_sign::{Algorithm, Credentials, SigningProfile};
 use nxlink_transport::{HttpTransport, Transport};
 
 use crate::client::{Batching, Client, ClientInner};
+use crate::clock::SkewClock;
 use crate::contacts::{DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE};
 use crate::error::Error;
 use crate::region::{BaseUrl, Region};
+use crate::retry::RetryPolicy;
 
 /// Environment variable holding the access key.
 pub const ENV_ACCESS_KEY: &str = "NXLINK_ACCESS_KEY";
@@ -44,6 +46,7 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     batch_size: Option<usize>,
     batch_concurrency: Option<usize>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -165,6 +168,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed calls are retried (default [`RetryPolicy::standard`]; [`RetryPolicy::disabled`]
+    /// turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let credentials = self
@@ -222,6 +232,8 @@ impl ClientBuilder {
             profile: SigningProfile::ai_agent(self.algorithm),
             transport,
             batching,
+            retry: self.retry,
+            clock: SkewClock::default(),
         }))
     }
 }
@@ -240,6 +252,7 @@ impl fmt::Debug for ClientBuilder {
             .field("transport", &self.transport)
             .field("batch_size", &self.batch_size)
             .field("batch_concurrency", &self.batch_concurrency)
+            .field("retry", &self.retry)
             .finish()
     }
 }

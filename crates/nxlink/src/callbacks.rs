@@ -11,7 +11,7 @@ use nxlink_model::{CallRecordCallback, TaskStatusCallback};
 use nxlink_sign::{Credentials, DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, verify_received};
 use serde::de::DeserializeOwned;
 
-use crate::client::now_ms;
+use crate::clock::now_ms;
 
 /// The body to answer a callback with, with HTTP 200: `{"code":0,"message":"success"}`.
 pub use nxlink_model::CALLBACK_ACK_BODY;

@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, USER_AGENT};
@@ -13,8 +12,10 @@ use nxlink_transport::Transport;
 use serde::de::IgnoredAny;
 
 use crate::builder::ClientBuilder;
+use crate::clock::{ClockOffset, SkewClock, now_ms};
 use crate::error::Error;
 use crate::region::BaseUrl;
+use crate::retry::{Budget, RetryPolicy};
 use crate::telemetry::CallSpan;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -42,6 +43,8 @@ pub(crate) struct ClientInner {
     pub(crate) profile: SigningProfile,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) batching: Batching,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) clock: SkewClock,
 }
 
 /// How large contact lists are split and sent.
@@ -80,95 +83,88 @@ impl Client {
     }
 
     /// Sends any endpoint request: validated first (an invalid request sends no byte),
-    /// serialized once, signed over exactly the bytes sent.
+    /// serialized once, signed over exactly the bytes sent, retried per the client's
+    /// [`RetryPolicy`] (each attempt re-signed with a fresh `ts`).
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Reply<Option<R::Data>>, Error> {
+        let body = encode(request)?;
+        self.deliver::<R>(&body, &mut self.budget()).await
+    }
+
+    /// A fresh retry budget for one logical call (its attempts and deadline).
+    pub(crate) fn budget(&self) -> Budget {
+        Budget::new(self.inner.retry)
+    }
+
+    /// Sends already-encoded bytes, retrying what the policy allows within `budget`.
+    pub(crate) async fn deliver<R: ApiRequest>(
+        &self,
+        body: &Bytes,
+        budget: &mut Budget,
+    ) -> Result<Reply<Option<R::Data>>, Error> {
         let span = CallSpan::start(R::PATH);
-        #[cfg(feature = "tracing")]
-        let outcome = {
-            use tracing::Instrument;
-            self.exchange::<R>(request, &span)
-                .instrument(span.span())
-                .await
+        let outcome = loop {
+            #[cfg(feature = "tracing")]
+            let attempt = {
+                use tracing::Instrument;
+                self.attempt::<R>(body.clone(), &span)
+                    .instrument(span.span())
+                    .await
+            };
+            #[cfg(not(feature = "tracing"))]
+            let attempt = self.attempt::<R>(body.clone(), &span).await;
+            match attempt {
+                Ok(reply) => break Ok(reply),
+                Err(error) => match budget.next_wait(&error, R::READ_ONLY) {
+                    Some(wait) => {
+                        span.retrying(&error, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => break Err(error),
+                },
+            }
         };
-        #[cfg(not(feature = "tracing"))]
-        let outcome = self.exchange::<R>(request, &span).await;
         span.finish(outcome.as_ref().err());
         outcome
     }
 
-    async fn exchange<R: ApiRequest>(
+    /// One exchange: sign `body` with the gateway's estimated now, send it, read the envelope.
+    async fn attempt<R: ApiRequest>(
         &self,
-        request: &R,
+        body: Bytes,
         span: &CallSpan,
     ) -> Result<Reply<Option<R::Data>>, Error> {
-        let body = Bytes::from(nxlink_model::encode(request).map_err(|error| match error {
-            EncodeError::Invalid(errors) => Error::validation(R::PATH, errors),
-            other => Error::config(format!("could not serialize the request: {other}")),
-        })?);
         let http_request = self.signed_request(R::PATH, body)?;
+        let sent_ms = now_ms();
         let response = self
             .inner
             .transport
             .send(http_request)
             .await
             .map_err(|error| Error::transport(R::PATH, error))?;
+        let received_ms = now_ms();
         let status = response.status();
-        let body = response.into_body();
-        match serde_json::from_slice::<ApiResponse<R::Data>>(&body) {
-            Ok(envelope) => {
-                span.answered(
-                    status.as_u16(),
-                    Some(envelope.code.as_i64()),
-                    envelope.trace_id.as_deref(),
-                );
-                if envelope.code == ResultCode::Success {
-                    let data = match envelope.data {
-                        // Paged endpoints may answer with the page at the top level.
-                        None if R::DATA_MAY_BE_TOP_LEVEL => Some(
-                            serde_json::from_slice::<R::Data>(&body)
-                                .map_err(|error| Error::decode(R::PATH, status, error, &body))?,
-                        ),
-                        data => data,
-                    };
-                    Ok(Reply {
-                        data,
-                        trace_id: envelope.trace_id,
-                    })
-                } else {
-                    Err(Error::api(
-                        R::PATH,
-                        envelope.code,
-                        envelope.message,
-                        envelope.trace_id,
-                    ))
-                }
-            }
-            Err(typed_error) => {
-                // An error envelope need not match the success payload's shape: read just the
-                // envelope before blaming the body.
-                if let Ok(envelope) = serde_json::from_slice::<ApiResponse<IgnoredAny>>(&body) {
-                    span.answered(
-                        status.as_u16(),
-                        Some(envelope.code.as_i64()),
-                        envelope.trace_id.as_deref(),
-                    );
-                    if envelope.code != ResultCode::Success {
-                        return Err(Error::api(
-                            R::PATH,
-                            envelope.code,
-                            envelope.message,
-                            envelope.trace_id,
-                        ));
-                    }
-                }
-                span.answered(status.as_u16(), None, None);
-                if status.is_success() {
-                    Err(Error::decode(R::PATH, status, typed_error, &body))
-                } else {
-                    Err(Error::http_status(R::PATH, status, &body))
-                }
-            }
+        let (parts, body) = response.into_parts();
+        let answer = read_answer::<R>(status, &parts.headers, &body, span);
+        let refused_for_time = answer.as_ref().is_err_and(Error::is_timestamp_expired);
+        self.inner.clock.observe(
+            parts.headers.get(http::header::DATE),
+            sent_ms,
+            received_ms,
+            refused_for_time,
+        );
+        answer
+    }
+
+    /// The offset between the gateway's clock and this machine's, learned from responses.
+    pub fn clock_offset(&self) -> ClockOffset {
+        ClockOffset {
+            millis: self.inner.clock.offset_ms(),
         }
+    }
+
+    /// The gateway's estimated current time, in ms since the epoch.
+    pub(crate) fn gateway_now_ms(&self) -> u64 {
+        self.inner.clock.gateway_now_ms()
     }
 
     /// Builds the HTTP request: fresh `ts`, signature over `body`, and `body` itself, uncopied.
@@ -180,7 +176,7 @@ impl Client {
         let headers = sign_request(
             &self.inner.credentials,
             &self.inner.profile,
-            now_ms(),
+            self.inner.clock.gateway_now_ms(),
             &body,
         );
         let mut builder = http::Request::builder()
@@ -197,13 +193,94 @@ impl Client {
     }
 }
 
-/// Milliseconds since the Unix epoch, read once per attempt.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+/// Validates and serializes a request once; these bytes are signed and sent on every attempt.
+pub(crate) fn encode<R: ApiRequest>(request: &R) -> Result<Bytes, Error> {
+    nxlink_model::encode(request)
+        .map(Bytes::from)
+        .map_err(|error| match error {
+            EncodeError::Invalid(errors) => Error::validation(R::PATH, errors),
+            other => Error::config(format!("could not serialize the request: {other}")),
         })
+}
+
+/// Reads the gateway's answer: the envelope, its code, and the payload.
+fn read_answer<R: ApiRequest>(
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &[u8],
+    span: &CallSpan,
+) -> Result<Reply<Option<R::Data>>, Error> {
+    match serde_json::from_slice::<ApiResponse<R::Data>>(body) {
+        Ok(envelope) => {
+            span.answered(
+                status.as_u16(),
+                Some(envelope.code.as_i64()),
+                envelope.trace_id.as_deref(),
+            );
+            if envelope.code != ResultCode::Success {
+                return Err(Error::api(
+                    R::PATH,
+                    envelope.code,
+                    envelope.message,
+                    envelope.trace_id,
+                ));
+            }
+            let data = match envelope.data {
+                // Paged endpoints may answer with the page at the top level.
+                None if R::DATA_MAY_BE_TOP_LEVEL => Some(
+                    serde_json::from_slice::<R::Data>(body)
+                        .map_err(|error| Error::decode(R::PATH, status, error, body))?,
+                ),
+                data => data,
+            };
+            Ok(Reply {
+                data,
+                trace_id: envelope.trace_id,
+            })
+        }
+        Err(typed_error) => {
+            // An error envelope need not match the success payload's shape: read just the
+            // envelope before blaming the body.
+            if let Ok(envelope) = serde_json::from_slice::<ApiResponse<IgnoredAny>>(body) {
+                span.answered(
+                    status.as_u16(),
+                    Some(envelope.code.as_i64()),
+                    envelope.trace_id.as_deref(),
+                );
+                if envelope.code != ResultCode::Success {
+                    return Err(Error::api(
+                        R::PATH,
+                        envelope.code,
+                        envelope.message,
+                        envelope.trace_id,
+                    ));
+                }
+            }
+            span.answered(status.as_u16(), None, None);
+            if status.is_success() {
+                Err(Error::decode(R::PATH, status, typed_error, body))
+            } else {
+                Err(Error::http_status(
+                    R::PATH,
+                    status,
+                    retry_after(headers),
+                    body,
+                ))
+            }
+        }
+    }
+}
+
+/// A `Retry-After` given in seconds (the HTTP-date form is rare for APIs and ignored).
+fn retry_after(headers: &http::HeaderMap) -> Option<std::time::Duration> {
+    let seconds: u64 = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(std::time::Duration::from_secs(seconds.min(3_600)))
 }
 
 impl fmt::Debug for Client {

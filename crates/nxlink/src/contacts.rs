@@ -2,14 +2,16 @@
 
 use std::collections::HashMap;
 
-use futures_util::{StreamExt, stream};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use nxlink_model::{
     ApiRequest, AppendBatch, AppendContactsRequest, AppendContactsResult, Contact,
     DeleteContactRequest, RejectedContact,
 };
 
-use crate::client::{Client, Reply};
+use crate::client::{Client, Reply, encode};
 use crate::error::Error;
+use crate::telemetry;
 
 /// Contacts per call/append request unless configured otherwise.
 ///
@@ -22,12 +24,15 @@ pub const DEFAULT_BATCH_SIZE: usize = 500;
 pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
 /// What happened to every contact of a batched append: each input contact is in exactly one of
-/// `submitted`, `rejected` or `failed`.
+/// `submitted`, `already_present`, `rejected` or `failed`.
 #[derive(Debug, Default)]
 #[must_use = "some contacts may not have been appended: check `failed` and `rejected`"]
 pub struct AppendReport {
     /// Ids of the contacts the gateway accepted.
     pub submitted: Vec<String>,
+    /// Ids of contacts the gateway already had (refused as a duplicate `contactId`): sent by
+    /// an earlier attempt whose answer was lost, or by an earlier run being resumed.
+    pub already_present: Vec<String>,
     /// Contacts the gateway refused, each with its reason; re-sending them will not help.
     pub rejected: Vec<RejectedContact>,
     /// Batches that were not submitted, or whose outcome is unknown, with the error and the
@@ -49,7 +54,7 @@ pub struct FailedBatch {
 }
 
 impl AppendReport {
-    /// Whether every contact was either accepted or refused by the gateway.
+    /// Whether every contact was either accepted, already present, or refused by the gateway.
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty()
     }
@@ -97,8 +102,31 @@ impl AppendReport {
                 _ => self.submitted.push(contact.contact_id.clone()),
             }
         }
-        self.rejected.extend(refused);
+        for entry in refused {
+            match entry
+                .contact_id
+                .clone()
+                .filter(|_| is_duplicate_refusal(&entry))
+            {
+                Some(id) => self.already_present.push(id),
+                None => self.rejected.push(entry),
+            }
+        }
     }
+}
+
+/// Whether the gateway refused a contact because its `contactId` is already in the task.
+///
+/// The API requires globally unique, caller-generated contact ids; the gateway's wording for
+/// the refusal is not documented, so this matches the emulator's `Duplicate contactId:<id>`
+/// and any message naming a duplicate or existing contact id.
+fn is_duplicate_refusal(entry: &RejectedContact) -> bool {
+    let message = entry
+        .err_msg
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    message.contains("contactid") && (message.contains("duplicate") || message.contains("exist"))
 }
 
 impl Client {
@@ -125,6 +153,10 @@ impl Client {
     /// borrowing its slice of the list. Failures of individual batches do not stop the others;
     /// the report says what happened to each contact.
     pub async fn append_all(&self, request: &AppendContactsRequest) -> Result<AppendReport, Error> {
+        if request.list.is_empty() {
+            // Nothing left to send (e.g. resuming a run that completed): an empty report.
+            return Ok(AppendReport::default());
+        }
         request
             .validate()
             .map_err(|errors| Error::validation(AppendContactsRequest::PATH, errors))?;
@@ -142,12 +174,24 @@ impl Client {
         batch: impl Fn(&'a [Contact]) -> AppendBatch<'a>,
     ) -> AppendReport {
         let batching = self.batching();
-        let batch = &batch;
-        let mut outcomes: Vec<_> = stream::iter(contacts.chunks(batching.size).enumerate())
-            .map(|(index, chunk)| async move { (index, chunk, self.send(&batch(chunk)).await) })
-            .buffer_unordered(batching.concurrency)
-            .collect()
-            .await;
+        let mut chunks = contacts.chunks(batching.size).enumerate();
+        let mut in_flight = FuturesUnordered::new();
+        let mut outcomes = Vec::new();
+        // A hand-fed FuturesUnordered rather than `buffer_unordered` over a closure: the
+        // closure's borrowed argument makes the future lose `Send` (rust-lang/rust#64552),
+        // and callers spawn these futures.
+        loop {
+            while in_flight.len() < batching.concurrency {
+                let Some((index, chunk)) = chunks.next() else {
+                    break;
+                };
+                in_flight.push(self.send_indexed(index, chunk, batch(chunk)));
+            }
+            match in_flight.next().await {
+                Some(outcome) => outcomes.push(outcome),
+                None => break,
+            }
+        }
         outcomes.sort_unstable_by_key(|(index, _, _)| *index);
 
         let mut report = AppendReport::default();
@@ -163,6 +207,42 @@ impl Client {
             }
         }
         report
+    }
+
+    async fn send_indexed<'b>(
+        &self,
+        index: usize,
+        chunk: &'b [Contact],
+        request: AppendBatch<'b>,
+    ) -> (
+        usize,
+        &'b [Contact],
+        Result<Reply<Option<AppendContactsResult>>, Error>,
+    ) {
+        (index, chunk, self.send_batch(&request).await)
+    }
+
+    /// Sends one batch. When its outcome is unknown it is sent again (within the retry
+    /// budget): contact ids are the key that makes this safe, since the gateway refuses a
+    /// contact id it already holds, and such refusals are reported as already present.
+    async fn send_batch(
+        &self,
+        batch: &AppendBatch<'_>,
+    ) -> Result<Reply<Option<AppendContactsResult>>, Error> {
+        let body = encode(batch)?;
+        let mut budget = self.budget();
+        loop {
+            match self.deliver::<AppendBatch<'_>>(&body, &mut budget).await {
+                Err(error) if error.is_outcome_unknown() => match budget.next_resend(&error) {
+                    Some(wait) => {
+                        telemetry::resending(AppendBatch::PATH, &error, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => return Err(error),
+                },
+                answer => return answer,
+            }
+        }
     }
 
     /// Deletes a contact that has not been dialled yet (`order/delete`).

@@ -1,6 +1,7 @@
 //! The one error type of the client, with a kind and predicates for retry decisions.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
 use nxlink_model::{ResultCode, ValidationErrors};
@@ -22,6 +23,9 @@ pub enum ErrorKind {
     Decode,
     /// The client was configured wrongly (missing credentials, bad base URL, …).
     Config,
+    /// A write may or may not have taken effect, and the client could not find out: see
+    /// [`Error::unknown_outcome`].
+    OutcomeUnknown,
 }
 
 /// An error from the NXLink client. Never contains the access secret.
@@ -45,6 +49,7 @@ enum Detail {
     },
     HttpStatus {
         status: StatusCode,
+        retry_after: Option<Duration>,
         excerpt: String,
     },
     Decode {
@@ -53,6 +58,10 @@ enum Detail {
         excerpt: String,
     },
     Config(String),
+    OutcomeUnknown {
+        what: String,
+        cause: Box<Error>,
+    },
 }
 
 /// How much of an unreadable body an error keeps: enough to recognise it, never the whole thing.
@@ -102,13 +111,32 @@ impl Error {
         )
     }
 
-    pub(crate) fn http_status(endpoint: &'static str, status: StatusCode, body: &[u8]) -> Self {
+    pub(crate) fn http_status(
+        endpoint: &'static str,
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        body: &[u8],
+    ) -> Self {
         Error::new(
             ErrorKind::HttpStatus,
             Some(endpoint),
             Detail::HttpStatus {
                 status,
+                retry_after,
                 excerpt: excerpt(body),
+            },
+        )
+    }
+
+    /// A write whose effect is unknown: `what` says what may have happened, `cause` why the
+    /// client could not tell.
+    pub(crate) fn outcome_unknown(endpoint: &'static str, what: String, cause: Error) -> Self {
+        Error::new(
+            ErrorKind::OutcomeUnknown,
+            Some(endpoint),
+            Detail::OutcomeUnknown {
+                what,
+                cause: Box::new(cause),
             },
         )
     }
@@ -184,10 +212,42 @@ impl Error {
         }
     }
 
+    /// What may have happened, when a write's outcome is unknown (e.g. "task/create may have
+    /// created the task with userTaskId X").
+    pub fn unknown_outcome(&self) -> Option<&str> {
+        match &self.inner.detail {
+            Detail::OutcomeUnknown { what, .. } => Some(what),
+            _ => None,
+        }
+    }
+
+    /// The `Retry-After` the gateway asked for, with a 429 or 503.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match &self.inner.detail {
+            Detail::HttpStatus { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have taken effect without the client seeing the answer: the
+    /// connection broke or timed out after sending, or the gateway answered with a server error
+    /// or an unreadable body. Writes in this state are reconciled, not blindly re-sent.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match &self.inner.detail {
+            Detail::Transport(error) => error.request_sent() == RequestSent::Maybe,
+            Detail::HttpStatus { status, .. } => {
+                status.is_server_error() || *status == StatusCode::REQUEST_TIMEOUT
+            }
+            Detail::Decode { .. } | Detail::OutcomeUnknown { .. } => true,
+            Detail::Validation(_) | Detail::Config(_) | Detail::Api { .. } => false,
+        }
+    }
+
     /// The transport failure underneath, if that is what this is.
     pub fn transport_error(&self) -> Option<&TransportError> {
         match &self.inner.detail {
             Detail::Transport(error) => Some(error),
+            Detail::OutcomeUnknown { cause, .. } => cause.transport_error(),
             _ => None,
         }
     }
@@ -258,7 +318,7 @@ impl Error {
             Detail::HttpStatus { status, .. } | Detail::Decode { status, .. } => {
                 *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
-            Detail::Validation(_) | Detail::Config(_) => false,
+            Detail::Validation(_) | Detail::Config(_) | Detail::OutcomeUnknown { .. } => false,
         }
     }
 }
@@ -318,7 +378,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Detail::HttpStatus { status, excerpt } => {
+            Detail::HttpStatus {
+                status, excerpt, ..
+            } => {
                 write!(f, "HTTP {status} from {on}: {excerpt}")
             }
             Detail::Decode {
@@ -330,6 +392,9 @@ impl fmt::Display for Error {
                 "could not read the answer of {on} (HTTP {status}): {reason}; body starts: {excerpt}"
             ),
             Detail::Config(message) => write!(f, "client configuration: {message}"),
+            Detail::OutcomeUnknown { what, cause } => {
+                write!(f, "outcome unknown on {on}: {what}; because {cause}")
+            }
         }
     }
 }
@@ -349,6 +414,7 @@ impl std::error::Error for Error {
         match &self.inner.detail {
             Detail::Validation(errors) => Some(errors),
             Detail::Transport(error) => Some(error),
+            Detail::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }

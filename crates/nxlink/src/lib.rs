@@ -27,11 +27,13 @@ mod builder;
 pub mod callbacks;
 mod calls;
 mod client;
+mod clock;
 mod contacts;
 mod error;
 mod lookups;
 mod pages;
 mod region;
+mod retry;
 mod tasks;
 mod telemetry;
 
@@ -39,9 +41,11 @@ pub use builder::{
     ClientBuilder, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
 };
 pub use client::{Client, Reply};
+pub use clock::ClockOffset;
 pub use contacts::{AppendReport, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, FailedBatch};
 pub use error::{Error, ErrorKind};
 pub use region::{Region, UnknownRegion};
+pub use retry::RetryPolicy;
 pub use tasks::CreatedTask;
 
 /// Request and response types, and their validation (the `nxlink-model` crate).

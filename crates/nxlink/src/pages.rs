@@ -9,7 +9,6 @@ use crate::error::Error;
 /// Where a page walk stands between two fetches.
 struct Walk<R> {
     next: Option<R>,
-    seen: u64,
 }
 
 impl Client {
@@ -31,7 +30,6 @@ impl Client {
         stream::try_unfold(
             Walk {
                 next: Some(request),
-                seen: 0,
             },
             move |mut walk| {
                 let client = client.clone();
@@ -40,9 +38,11 @@ impl Client {
                         return Ok(None);
                     };
                     let page = client.fetch_page(&request).await?;
-                    walk.seen += page.items.len() as u64;
+                    // Counted from the request's own position, so a walk that starts past the
+                    // first page also stops at `total`.
+                    let through = u64::from(request.page_number()) * u64::from(request.page_size());
                     let exhausted = if page.total > 0 {
-                        walk.seen >= page.total
+                        through >= page.total
                     } else {
                         page.items.len() < request.page_size() as usize
                     };

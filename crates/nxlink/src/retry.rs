@@ -1,13 +1,19 @@
 //! When and how long to wait before another attempt: jittered exponential backoff bounded by an
 //! attempt limit and an overall deadline.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use http::StatusCode;
+use nxlink_transport::RequestSent;
+
+use crate::error::Error;
 
 /// How failed calls are retried. Every attempt is re-signed with a fresh `ts`.
 ///
 /// What is retried is decided per failure, not here: requests that provably never reached the
-/// gateway, expired timestamps (once, after correcting the clock), and for read-only endpoints
-/// also timeouts, 5xx and 429. Creates and appends whose outcome is unknown are reconciled
+/// gateway, 429 answers (the gateway declined to process them; `Retry-After` is honoured),
+/// expired timestamps (once, after correcting the clock), and for read-only endpoints also
+/// timeouts, 5xx and unreadable answers. Creates and appends whose outcome is unknown are reconciled
 /// instead (see the README's *Reliability* section).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -88,6 +94,84 @@ impl RetryPolicy {
         let jittered = self.backoff(next, fastrand::f64());
         retry_after.map_or(jittered, |asked| asked.max(jittered))
     }
+}
+
+/// The attempts left to one logical call: how many, until when, and whether the one retry after
+/// an expired timestamp was used.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    policy: RetryPolicy,
+    started: Instant,
+    made: u32,
+    clock_retry_used: bool,
+}
+
+impl Budget {
+    pub(crate) fn new(policy: RetryPolicy) -> Self {
+        Budget {
+            policy,
+            started: Instant::now(),
+            made: 1,
+            clock_retry_used: false,
+        }
+    }
+
+    /// Whether the policy lets another attempt start after `wait`; counts it if so.
+    pub(crate) fn take(&mut self, wait: Duration) -> bool {
+        let in_time = self.started.elapsed() + wait <= self.policy.deadline;
+        if self.made < self.policy.max_attempts && in_time {
+            self.made += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The wait before re-sending a write whose earlier attempt provably did not take effect
+    /// (checked by the caller), or `None` when the budget is spent.
+    pub(crate) fn next_resend(&mut self, error: &Error) -> Option<Duration> {
+        let wait = self.policy.wait_before(self.made + 1, error.retry_after());
+        self.take(wait).then_some(wait)
+    }
+
+    /// The wait before retrying after `error`, or `None` when it must not be retried.
+    ///
+    /// `read_only` requests may also be retried when the outcome is unknown (timeouts, 5xx,
+    /// 429, unreadable answers): sending them again changes nothing.
+    pub(crate) fn next_wait(&mut self, error: &Error, read_only: bool) -> Option<Duration> {
+        if error.is_timestamp_expired() {
+            // The clock was corrected from the refusal's Date header: one immediate retry.
+            if self.clock_retry_used {
+                return None;
+            }
+            self.clock_retry_used = true;
+            return self.take(Duration::ZERO).then_some(Duration::ZERO);
+        }
+        if !retry_allowed(error, read_only) {
+            return None;
+        }
+        let wait = self.policy.wait_before(self.made + 1, error.retry_after());
+        self.take(wait).then_some(wait)
+    }
+}
+
+/// Whether a failure may be retried: never reached the gateway, or harmless to repeat.
+fn retry_allowed(error: &Error, read_only: bool) -> bool {
+    if error.is_validation() || error.is_auth() || error.is_business() {
+        return false;
+    }
+    if let Some(transport) = error.transport_error() {
+        if transport.is_tls() || transport.is_body_too_large() {
+            return false;
+        }
+        if transport.request_sent() == RequestSent::No {
+            return true;
+        }
+    }
+    // A 429 is the gateway declining to process the request at all: safe to send again
+    // after the wait it asks for, even for a write.
+    let throttled = error.http_status_code() == Some(StatusCode::TOO_MANY_REQUESTS);
+    throttled || (read_only && error.is_outcome_unknown())
 }
 
 impl Default for RetryPolicy {

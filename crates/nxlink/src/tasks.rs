@@ -1,14 +1,15 @@
 //! Task endpoints: creating outbound call tasks.
 
-use futures_util::Stream;
+use futures_util::{Stream, TryStreamExt};
 use nxlink_model::{
-    ApiRequest, AppendBatch, CreateTaskRequest, CreateTaskResult, ListTasksRequest, Page,
-    RejectedContact, TaskInfo, TaskStatus,
+    ApiRequest, AppendBatch, CreateTaskHead, CreateTaskRequest, CreateTaskResult, ListTasksRequest,
+    Page, RejectedContact, TaskInfo, TaskStatus,
 };
 
-use crate::client::Client;
+use crate::client::{Client, encode};
 use crate::contacts::{AppendReport, FailedBatch};
 use crate::error::Error;
+use crate::telemetry;
 
 /// A task the gateway created, with the contacts it refused (if any) kept in plain sight.
 #[derive(Debug)]
@@ -16,7 +17,7 @@ use crate::error::Error;
 pub struct CreatedTask {
     /// The gateway's id of the new task.
     pub task_id: String,
-    /// Your own task id, as echoed by the gateway.
+    /// Your task id, as echoed by the gateway: yours, or the one generated for this create.
     pub user_task_id: Option<String>,
     /// The task's status right after creation.
     pub status: TaskStatus,
@@ -31,6 +32,9 @@ pub struct CreatedTask {
     pub failed: Vec<FailedBatch>,
     /// The gateway's `traceId` for the create call.
     pub trace_id: Option<String>,
+    /// Whether the create's answer was lost and the task was found by `userTaskId` instead:
+    /// it exists exactly once, but the refusals of the first batch were not seen.
+    pub reconciled: bool,
 }
 
 impl CreatedTask {
@@ -48,12 +52,41 @@ impl CreatedTask {
 
     /// Folds in the report of the contacts appended after the first batch.
     fn absorb(&mut self, report: AppendReport) {
-        let accepted = report.submitted.len() as u64;
+        let accepted = (report.submitted.len() + report.already_present.len()) as u64;
         let refused = report.rejected.len() as u64;
         self.success_count += accepted;
         self.total_count += accepted + refused;
         self.rejected.extend(report.rejected);
         self.failed.extend(report.failed);
+    }
+
+    /// A task found by `userTaskId` after the create's answer was lost: the gateway's
+    /// per-contact refusals of that answer are unknown, so `rejected` is empty and
+    /// `success_count` comes from the task's statistics.
+    fn reconciled(found: TaskInfo, sent_contacts: usize) -> Result<Self, Error> {
+        let task_id = found.task_id.ok_or_else(|| {
+            Error::decode(
+                ListTasksRequest::PATH,
+                http::StatusCode::OK,
+                "a task found by userTaskId carried no taskId",
+                b"",
+            )
+        })?;
+        let imported = found
+            .stat_info
+            .and_then(|stats| stats.total_order_count)
+            .and_then(|count| u64::try_from(count).ok());
+        Ok(CreatedTask {
+            task_id,
+            user_task_id: found.user_task_id,
+            status: found.task_status.unwrap_or(TaskStatus::Unknown(0)),
+            success_count: imported.unwrap_or(0),
+            total_count: sent_contacts as u64,
+            rejected: Vec::new(),
+            failed: Vec::new(),
+            trace_id: None,
+            reconciled: true,
+        })
     }
 
     fn from_result(result: CreateTaskResult, trace_id: Option<String>) -> Self {
@@ -66,6 +99,7 @@ impl CreatedTask {
             rejected: result.err_list,
             failed: Vec::new(),
             trace_id,
+            reconciled: false,
         }
     }
 }
@@ -87,34 +121,123 @@ impl Client {
     ///
     /// The request is validated first: an invalid one fails with
     /// [`ErrorKind::Validation`](crate::ErrorKind::Validation), listing every violation, and
-    /// sends nothing. A `callList` longer than one batch (see
+    /// sends nothing. Every create carries a `userTaskId` (one is generated when the request
+    /// has none, and returned in [`CreatedTask::user_task_id`]); when the answer is lost, the
+    /// task is looked up by it before anything is sent again, so a task is never created twice
+    /// by a retry. A `callList` longer than one batch (see
     /// [`ClientBuilder::batch_size`](crate::ClientBuilder::batch_size)) creates the task with
     /// the first batch and appends the rest; contacts that could not be appended are in
     /// [`CreatedTask::failed`].
     pub async fn create_task(&self, request: &CreateTaskRequest) -> Result<CreatedTask, Error> {
         let batch_size = self.batching().size;
-        if request.call_list.len() <= batch_size {
-            let reply = self.send(request).await?;
-            return created(reply.data, reply.trace_id);
+        if request.call_list.len() > batch_size {
+            // The head below only checks its own contacts.
+            request
+                .validate()
+                .map_err(|errors| Error::validation(CreateTaskRequest::PATH, errors))?;
         }
-        request
-            .validate()
-            .map_err(|errors| Error::validation(CreateTaskRequest::PATH, errors))?;
-        let reply = self.send(&request.head(batch_size)).await?;
-        let mut task = created(reply.data, reply.trace_id)?;
-        let rest = &request.call_list[batch_size..];
-        let task_id = task.task_id.clone();
-        let report = self
-            .send_batches(rest, batch_size, |contacts| AppendBatch {
-                task_id: &task_id,
-                country_code: request.country_code.as_deref(),
-                auto_flow_id: None,
-                call_callback_url: None,
-                list: contacts,
-            })
-            .await;
-        task.absorb(report);
+        let generated = new_user_task_id();
+        let mut head = request.head(batch_size);
+        if head.user_task_id().is_none() {
+            head = head.with_user_task_id(&generated);
+        }
+        let mut task = self.create_reconciled(request, head).await?;
+        let rest = &request.call_list[head.contacts().len()..];
+        if !rest.is_empty() {
+            let task_id = task.task_id.clone();
+            let report = self
+                .send_batches(rest, head.contacts().len(), |contacts| AppendBatch {
+                    task_id: &task_id,
+                    country_code: request.country_code.as_deref(),
+                    auto_flow_id: None,
+                    call_callback_url: None,
+                    list: contacts,
+                })
+                .await;
+            task.absorb(report);
+        }
         Ok(task)
+    }
+
+    /// Sends the create; when its outcome is unknown, looks the task up by `userTaskId` and
+    /// re-sends only when it provably does not exist.
+    async fn create_reconciled(
+        &self,
+        request: &CreateTaskRequest,
+        head: CreateTaskHead<'_>,
+    ) -> Result<CreatedTask, Error> {
+        let body = encode(&head)?;
+        let user_task_id = head.user_task_id().unwrap_or_default();
+        // Tasks created before this call cannot be ours; a margin covers clock error.
+        let since = (self.gateway_now_ms() / 1000).saturating_sub(600);
+        let mut budget = self.budget();
+        loop {
+            let error = match self.deliver::<CreateTaskHead<'_>>(&body, &mut budget).await {
+                Ok(reply) => return created(reply.data, reply.trace_id),
+                Err(error) if error.is_outcome_unknown() => error,
+                Err(error) => return Err(error),
+            };
+            let lookup = self.find_task(request, user_task_id, since).await;
+            if let Ok(found) = &lookup {
+                telemetry::reconciled(user_task_id, found.is_some());
+            }
+            match lookup {
+                Ok(Some(found)) => return CreatedTask::reconciled(found, head.contacts().len()),
+                // After a timeout the gateway may still be working on the request: absent now
+                // does not prove absent later, so re-sending could create a second task.
+                Ok(None) if error.is_timeout() => {
+                    return Err(Error::outcome_unknown(
+                        CreateTaskRequest::PATH,
+                        format!(
+                            "task/create timed out after sending; no task with userTaskId \
+                             {user_task_id:?} exists yet, but the gateway may still create it: \
+                             look it up by that userTaskId before creating it again"
+                        ),
+                        error,
+                    ));
+                }
+                Ok(None) => match budget.next_resend(&error) {
+                    Some(wait) => {
+                        telemetry::resending(CreateTaskRequest::PATH, &error, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                    // Provably not created, and no attempt left.
+                    None => return Err(error),
+                },
+                Err(lookup) => {
+                    return Err(Error::outcome_unknown(
+                        CreateTaskRequest::PATH,
+                        format!(
+                            "task/create may have created the task with userTaskId {user_task_id:?} \
+                             (the answer was lost: {error}), and looking it up failed"
+                        ),
+                        lookup,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Finds the task a create made, by its `userTaskId`, among tasks of that name created
+    /// since `since` (epoch seconds): task/list has no `userTaskId` filter.
+    async fn find_task(
+        &self,
+        request: &CreateTaskRequest,
+        user_task_id: &str,
+        since: u64,
+    ) -> Result<Option<TaskInfo>, Error> {
+        let query = ListTasksRequest::new()
+            .with_task_name(request.task_name.clone())
+            .with_create_start_ts(i64::try_from(since).unwrap_or(0))
+            .with_page_size(100);
+        let tasks = self.all_tasks(query);
+        futures_util::pin_mut!(tasks);
+        while let Some(task) = tasks.try_next().await? {
+            if task.user_task_id.as_deref() == Some(user_task_id) {
+                return Ok(Some(task));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -131,4 +254,9 @@ impl Client {
     ) -> impl Stream<Item = Result<TaskInfo, Error>> + Send {
         self.items(request)
     }
+}
+
+/// A fresh `userTaskId` for a create that has none: `nxlink-` and 128 random bits in hex.
+fn new_user_task_id() -> String {
+    format!("nxlink-{:032x}", fastrand::u128(..))
 }

@@ -49,6 +49,16 @@ impl CallSpan {
         }
     }
 
+    /// Notes a failed attempt that will be retried after `wait`.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    pub(crate) fn retrying(&self, error: &crate::Error, wait: std::time::Duration) {
+        #[cfg(feature = "tracing")]
+        {
+            let _entered = self.span.enter();
+            tracing::info!(error = %error, wait_ms = wait.as_millis() as u64, "nxlink attempt failed, retrying");
+        }
+    }
+
     /// Closes the call with its outcome.
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub(crate) fn finish(self, error: Option<&crate::Error>) {
@@ -63,4 +73,27 @@ impl CallSpan {
             }
         }
     }
+}
+
+/// Notes that a write whose outcome was unknown is sent again after `wait`.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+pub(crate) fn resending(endpoint: &'static str, error: &crate::Error, wait: std::time::Duration) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        endpoint,
+        error = %error,
+        wait_ms = wait.as_millis() as u64,
+        "nxlink outcome unknown, retrying the write (safe: it is keyed)"
+    );
+}
+
+/// Notes the result of looking a create up by `userTaskId` after its answer was lost.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+pub(crate) fn reconciled(user_task_id: &str, found: bool) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        user_task_id,
+        found,
+        "nxlink task/create answer lost; looked the task up by userTaskId"
+    );
 }

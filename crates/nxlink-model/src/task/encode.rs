@@ -36,21 +36,23 @@ fn serialize_opt<S: SerializeStruct, T: Serialize>(
 /// optional fields are skipped, never written as `null`.
 impl Serialize for CreateTaskRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize_with_contacts(&self.call_list, serializer)
+        self.serialize_parts(&self.call_list, None, serializer)
     }
 }
 
 impl CreateTaskRequest {
-    /// Writes the request with `contacts` as its `callList`, so a large create can send its
-    /// first batch without copying the list.
-    pub(crate) fn serialize_with_contacts<S: Serializer>(
+    /// Writes the request with `contacts` as its `callList` (and `user_task_id`, when given,
+    /// as its `userTaskId`), so a large create can send its first batch without copying.
+    fn serialize_parts<S: Serializer>(
         &self,
         contacts: &[Contact],
+        user_task_id: Option<&str>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
+        let user_task_id = user_task_id.or(self.user_task_id.as_deref());
         let present = |o: &Option<String>| usize::from(!is_absent(o));
         let len = 13
-            + present(&self.user_task_id)
+            + usize::from(user_task_id.is_some_and(|id| !id.is_empty()))
             + present(&self.other)
             + present(&self.task_desc)
             + usize::from(self.start.startup_at().is_some())
@@ -62,7 +64,10 @@ impl CreateTaskRequest {
             + present(&self.country_code)
             + usize::from(!contacts.is_empty());
         let mut s = serializer.serialize_struct("CreateTaskRequest", len)?;
-        serialize_opt_str(&mut s, "userTaskId", &self.user_task_id)?;
+        match user_task_id {
+            Some(id) if !id.is_empty() => s.serialize_field("userTaskId", id)?,
+            _ => s.skip_field("userTaskId")?,
+        }
         serialize_opt_str(&mut s, "other", &self.other)?;
         s.serialize_field("taskName", &self.task_name)?;
         serialize_opt_str(&mut s, "taskDesc", &self.task_desc)?;
@@ -120,6 +125,7 @@ fn size_hint(contacts: &[Contact]) -> usize {
 pub struct CreateTaskHead<'a> {
     request: &'a CreateTaskRequest,
     contacts: &'a [Contact],
+    user_task_id: Option<&'a str>,
 }
 
 impl CreateTaskRequest {
@@ -128,21 +134,37 @@ impl CreateTaskRequest {
         CreateTaskHead {
             request: self,
             contacts: &self.call_list[..contacts.min(self.call_list.len())],
+            user_task_id: None,
         }
     }
 }
 
-impl CreateTaskHead<'_> {
+impl<'a> CreateTaskHead<'a> {
     /// The contacts this body carries.
-    pub fn contacts(&self) -> &[Contact] {
+    pub fn contacts(&self) -> &'a [Contact] {
         self.contacts
+    }
+
+    /// Sends `id` as `userTaskId` in place of the request's own: how the SDK gives every
+    /// create a key to reconcile it by.
+    #[must_use]
+    pub fn with_user_task_id(mut self, id: &'a str) -> Self {
+        self.user_task_id = Some(id);
+        self
+    }
+
+    /// The `userTaskId` this body carries, if any.
+    pub fn user_task_id(&self) -> Option<&'a str> {
+        self.user_task_id
+            .or(self.request.user_task_id.as_deref())
+            .filter(|id| !id.is_empty())
     }
 }
 
 impl Serialize for CreateTaskHead<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.request
-            .serialize_with_contacts(self.contacts, serializer)
+            .serialize_parts(self.contacts, self.user_task_id, serializer)
     }
 }
 
