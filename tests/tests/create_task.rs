@@ -310,3 +310,33 @@ async fn a_non_loopback_http_base_url_is_refused_unless_allowed() {
     assert_eq!(error.kind(), ErrorKind::Config);
     assert!(build(true).is_ok());
 }
+
+#[tokio::test]
+async fn a_large_single_body_signed_while_written_is_accepted() {
+    // 5 000 contacts in one body (~0.9 MB): hashed on a second thread during serialization.
+    let emulator = Emulator::start().await.expect("emulator starts");
+    for algorithm in [Algorithm::Md5, Algorithm::Sha256] {
+        let client = Client::builder()
+            .base_url(emulator.base_url())
+            .credentials(emulator.credentials())
+            .algorithm(algorithm)
+            .batch_size(10_000)
+            .build()
+            .expect("client builds");
+        let task = spec_example_task()
+            .with_user_task_id(format!("large-{algorithm}"))
+            .with_contacts((0..5_000).map(|i| {
+                Contact::new(format!("big-{i}"), "Ann", format!("1390{i:07}"))
+                    .with_param("customerName", "Ann")
+            }));
+        let created = client.create_task(&task).await.expect("created");
+        assert_eq!(created.success_count, 5_002, "{algorithm}");
+    }
+    let creates = emulator.requests();
+    assert_eq!(creates.len(), 2, "one request per create");
+    assert!(
+        creates
+            .iter()
+            .all(|request| request.body.len() > 256 * 1024)
+    );
+}

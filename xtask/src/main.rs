@@ -1,6 +1,9 @@
 //! Project automation. `cargo xtask ci` is the one gate; `cargo xtask proptest` runs the
-//! calling-window properties with a large case count.
+//! calling-window properties with a large case count; `cargo xtask bench` runs the
+//! benchmarks and prints their table.
 #![forbid(unsafe_code)]
+
+mod bench;
 
 use std::env;
 use std::ffi::OsString;
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("proptest") => proptest(),
         Some("faults") => faults(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_usage();
             return if task.is_none() {
@@ -72,9 +76,10 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci        the gate: fmt, clippy, tests, fault matrix, docs, cargo-deny (when installed)\n  \
+         ci        the gate: fmt, clippy, tests, bench build, fault matrix, docs, cargo-deny (when installed)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
-         faults    the fault matrix: every injected fault against a create and a 10k append"
+         faults    the fault matrix: every injected fault against a create and a 10k append\n  \
+         bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
     );
 }
 
@@ -95,6 +100,12 @@ fn ci() -> Result<(), String> {
             ],
         ),
         Step::cargo("tests", &["test", "--workspace", "--locked"]),
+        // Compiled in the bench profile so they cannot rot, but never run: timings on a CI
+        // machine mean nothing (`cargo xtask bench` measures).
+        Step::cargo(
+            "benches compile",
+            &["bench", "--workspace", "--no-run", "--locked"],
+        ),
         faults_step(),
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),

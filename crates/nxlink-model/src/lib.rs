@@ -55,6 +55,7 @@ pub mod call_record;
 pub mod callback;
 pub mod contact;
 pub mod flow;
+mod id_index;
 mod lenient;
 pub mod order_delete;
 pub mod page;

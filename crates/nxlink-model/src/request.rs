@@ -6,8 +6,9 @@ use serde::de::DeserializeOwned;
 use crate::validation::{ParseError, ValidationErrors};
 
 /// A request body for one endpoint. The facade is generic over this trait, and
-/// [`encode`] — the only way the SDK serializes a request — validates first.
-pub trait ApiRequest: Serialize {
+/// [`encode`] — the only way the SDK serializes a request — validates first. `Sync` because a
+/// large body is validated and hashed on two threads at once.
+pub trait ApiRequest: Serialize + Sync {
     /// Path on the gateway, e.g. `"/openapi/aiagent/task/create"`.
     const PATH: &'static str;
     /// What `data` holds in a successful response.

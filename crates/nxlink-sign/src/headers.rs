@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::algorithm::Algorithm;
 use crate::credentials::Credentials;
-use crate::signature::{Signature, SignatureInput, compute_signature};
+use crate::signature::{Signature, SignatureInput, StreamingSigner, compute_signature};
 
 /// `bizType` of the AI-agent API.
 pub const AI_AGENT_BIZ_TYPE: &str = "100";
@@ -113,12 +113,42 @@ pub fn sign_request<'a>(
         body,
         algorithm: profile.algorithm,
     };
-    SignedHeaders {
-        access_key: credentials.access_key(),
-        ts: timestamp_ms.to_string(),
-        biz_type: profile.biz_type.clone(),
-        action: profile.action.clone(),
-        sign: compute_signature(&input, credentials.access_secret()),
-        algorithm: profile.algorithm,
+    let signature = compute_signature(&input, credentials.access_secret());
+    SignedHeaders::assemble(credentials, profile, timestamp_ms, signature)
+}
+
+/// Starts a [`StreamingSigner`] for a request of this client: for bodies signed while they
+/// are written.
+pub fn begin_signature(
+    credentials: &Credentials,
+    profile: &SigningProfile,
+    timestamp_ms: u64,
+) -> StreamingSigner {
+    StreamingSigner::begin(
+        credentials.access_key(),
+        timestamp_ms,
+        &profile.biz_type,
+        &profile.action,
+        profile.algorithm,
+    )
+}
+
+impl<'a> SignedHeaders<'a> {
+    /// The headers for a signature computed elsewhere (e.g. by a [`StreamingSigner`] begun
+    /// with the same credentials, profile and time).
+    pub fn assemble(
+        credentials: &'a Credentials,
+        profile: &SigningProfile,
+        timestamp_ms: u64,
+        signature: Signature,
+    ) -> Self {
+        SignedHeaders {
+            access_key: credentials.access_key(),
+            ts: timestamp_ms.to_string(),
+            biz_type: profile.biz_type.clone(),
+            action: profile.action.clone(),
+            sign: signature,
+            algorithm: profile.algorithm,
+        }
     }
 }

@@ -29,8 +29,9 @@ mod verify;
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub use credentials::{AccessSecret, Credentials, REDACTED};
 pub use headers::{
-    AI_AGENT_ACTION, AI_AGENT_BIZ_TYPE, SignedHeaders, SigningProfile, header, sign_request,
+    AI_AGENT_ACTION, AI_AGENT_BIZ_TYPE, SignedHeaders, SigningProfile, begin_signature, header,
+    sign_request,
 };
 pub use receiver::{DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, verify_received};
-pub use signature::{Signature, SignatureInput, compute_signature};
+pub use signature::{Signature, SignatureInput, StreamingSigner, compute_signature};
 pub use verify::{VerifyError, verify};

@@ -52,3 +52,33 @@ proptest! {
         prop_assert_eq!(computed.as_str().len(), input.algorithm.hex_len());
     }
 }
+
+proptest! {
+    #[test]
+    fn streaming_in_any_pieces_equals_one_shot(
+        body in proptest::collection::vec(any::<u8>(), 0..4096),
+        cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..8),
+        timestamp_ms in any::<u64>(),
+        sha256 in any::<bool>(),
+    ) {
+        let algorithm = if sha256 { Algorithm::Sha256 } else { Algorithm::Md5 };
+        let secret = AccessSecret::new("secret");
+        let input = SignatureInput {
+            access_key: "AK-1",
+            timestamp_ms,
+            biz_type: "100",
+            action: "nxai",
+            body: &body,
+            algorithm,
+        };
+        let mut points: Vec<usize> = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
+        points.sort_unstable();
+        let mut signer = nxlink_sign::StreamingSigner::begin("AK-1", timestamp_ms, "100", "nxai", algorithm);
+        let mut start = 0;
+        for point in points.into_iter().chain([body.len()]) {
+            signer.update(&body[start..point]);
+            start = point;
+        }
+        prop_assert_eq!(signer.finish(&secret), compute_signature(&input, &secret));
+    }
+}

@@ -13,6 +13,7 @@ use crate::contacts::{DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE};
 use crate::error::Error;
 use crate::region::{BaseUrl, Region};
 use crate::retry::RetryPolicy;
+use crate::wire::FixedHeaders;
 
 /// Environment variable holding the access key.
 pub const ENV_ACCESS_KEY: &str = "NXLINK_ACCESS_KEY";
@@ -226,10 +227,13 @@ impl ClientBuilder {
                 })?)
             }
         };
+        let profile = SigningProfile::ai_agent(self.algorithm);
+        let headers = FixedHeaders::new(&credentials, &profile)?;
         Ok(Client::from_inner(ClientInner {
             base_url,
             credentials,
-            profile: SigningProfile::ai_agent(self.algorithm),
+            profile,
+            headers,
             transport,
             batching,
             retry: self.retry,

@@ -4,10 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method};
-use nxlink_model::{ApiRequest, ApiResponse, EncodeError, ResultCode};
-use nxlink_sign::{Credentials, SigningProfile, sign_request};
+use nxlink_model::{ApiRequest, ApiResponse, ResultCode};
+use nxlink_sign::{Credentials, Signature, SignatureInput, SigningProfile, compute_signature};
 use nxlink_transport::Transport;
 use serde::de::IgnoredAny;
 
@@ -16,11 +14,9 @@ use crate::clock::{ClockOffset, SkewClock, now_ms};
 use crate::error::Error;
 use crate::region::BaseUrl;
 use crate::retry::{Budget, RetryPolicy};
+use crate::sealed::{Sealed, seal};
 use crate::telemetry::CallSpan;
-
-const JSON: HeaderValue = HeaderValue::from_static("application/json");
-const SDK_USER_AGENT: HeaderValue =
-    HeaderValue::from_static(concat!("nxlink-rs/", env!("CARGO_PKG_VERSION")));
+use crate::wire::FixedHeaders;
 
 /// A successful answer: the payload and the gateway's trace id.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +41,7 @@ pub(crate) struct ClientInner {
     pub(crate) batching: Batching,
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: SkewClock,
+    pub(crate) headers: FixedHeaders,
 }
 
 /// How large contact lists are split and sent.
@@ -86,8 +83,20 @@ impl Client {
     /// serialized once, signed over exactly the bytes sent, retried per the client's
     /// [`RetryPolicy`] (each attempt re-signed with a fresh `ts`).
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Reply<Option<R::Data>>, Error> {
-        let body = encode(request)?;
-        self.deliver::<R>(&body, &mut self.budget()).await
+        let sealed = self.seal(request)?;
+        self.deliver::<R>(&sealed, &mut self.budget()).await
+    }
+
+    /// Validates, serializes and signs `request` for its first attempt (see [`sealed`]).
+    ///
+    /// [`sealed`]: crate::sealed
+    pub(crate) fn seal<R: ApiRequest>(&self, request: &R) -> Result<Sealed, Error> {
+        seal(
+            request,
+            &self.inner.credentials,
+            &self.inner.profile,
+            self.inner.clock.gateway_now_ms(),
+        )
     }
 
     /// A fresh retry budget for one logical call (its attempts and deadline).
@@ -98,20 +107,25 @@ impl Client {
     /// Sends already-encoded bytes, retrying what the policy allows within `budget`.
     pub(crate) async fn deliver<R: ApiRequest>(
         &self,
-        body: &Bytes,
+        sealed: &Sealed,
         budget: &mut Budget,
     ) -> Result<Reply<Option<R::Data>>, Error> {
         let span = CallSpan::start(R::PATH);
+        // The first attempt uses the signature computed while serializing; later ones are
+        // re-signed with a fresh `ts`.
+        let mut signature = sealed.first;
         let outcome = loop {
             #[cfg(feature = "tracing")]
             let attempt = {
                 use tracing::Instrument;
-                self.attempt::<R>(body.clone(), &span)
+                self.attempt::<R>(sealed.body.clone(), signature.take(), &span)
                     .instrument(span.span())
                     .await
             };
             #[cfg(not(feature = "tracing"))]
-            let attempt = self.attempt::<R>(body.clone(), &span).await;
+            let attempt = self
+                .attempt::<R>(sealed.body.clone(), signature.take(), &span)
+                .await;
             match attempt {
                 Ok(reply) => break Ok(reply),
                 Err(error) => match budget.next_wait(&error, R::READ_ONLY) {
@@ -131,9 +145,10 @@ impl Client {
     async fn attempt<R: ApiRequest>(
         &self,
         body: Bytes,
+        signature: Option<(u64, Signature)>,
         span: &CallSpan,
     ) -> Result<Reply<Option<R::Data>>, Error> {
-        let http_request = self.signed_request(R::PATH, body)?;
+        let http_request = self.signed_request(R::PATH, body, signature)?;
         let sent_ms = now_ms();
         let response = self
             .inner
@@ -167,40 +182,43 @@ impl Client {
         self.inner.clock.gateway_now_ms()
     }
 
-    /// Builds the HTTP request: fresh `ts`, signature over `body`, and `body` itself, uncopied.
+    /// The exact HTTP request `send` would put on the wire for its first attempt: validated,
+    /// serialized once, signed with the gateway's estimated current time. Nothing is sent;
+    /// useful for dry runs, logging what would be sent (the secret is not in it), and
+    /// benchmarks.
+    pub fn prepare<R: ApiRequest>(&self, request: &R) -> Result<http::Request<Bytes>, Error> {
+        let sealed = self.seal(request)?;
+        self.signed_request(R::PATH, sealed.body, sealed.first)
+    }
+
+    /// Builds the HTTP request: the given signature, or one over `body` with a fresh `ts`, and
+    /// `body` itself, uncopied.
     fn signed_request(
         &self,
         path: &'static str,
         body: Bytes,
+        signature: Option<(u64, Signature)>,
     ) -> Result<http::Request<Bytes>, Error> {
-        let headers = sign_request(
-            &self.inner.credentials,
-            &self.inner.profile,
-            self.inner.clock.gateway_now_ms(),
-            &body,
-        );
-        let mut builder = http::Request::builder()
-            .method(Method::POST)
-            .uri(self.inner.base_url.join(path))
-            .header(CONTENT_TYPE, JSON)
-            .header(USER_AGENT, SDK_USER_AGENT);
-        for (name, value) in headers.iter() {
-            builder = builder.header(name, value);
-        }
-        builder
-            .body(body)
-            .map_err(|error| Error::config(format!("could not build the HTTP request: {error}")))
+        let inner = &self.inner;
+        let (timestamp_ms, signature) = match signature {
+            Some(signed) => signed,
+            None => {
+                let timestamp_ms = inner.clock.gateway_now_ms();
+                let input = SignatureInput {
+                    access_key: inner.credentials.access_key(),
+                    timestamp_ms,
+                    biz_type: &inner.profile.biz_type,
+                    action: &inner.profile.action,
+                    body: &body,
+                    algorithm: inner.profile.algorithm,
+                };
+                let signature = compute_signature(&input, inner.credentials.access_secret());
+                (timestamp_ms, signature)
+            }
+        };
+        let uri = inner.base_url.uri_for(path).map_err(Error::config)?;
+        inner.headers.request(uri, body, timestamp_ms, &signature)
     }
-}
-
-/// Validates and serializes a request once; these bytes are signed and sent on every attempt.
-pub(crate) fn encode<R: ApiRequest>(request: &R) -> Result<Bytes, Error> {
-    nxlink_model::encode(request)
-        .map(Bytes::from)
-        .map_err(|error| match error {
-            EncodeError::Invalid(errors) => Error::validation(R::PATH, errors),
-            other => Error::config(format!("could not serialize the request: {other}")),
-        })
 }
 
 /// Reads the gateway's answer: the envelope, its code, and the payload.

@@ -9,7 +9,7 @@ use nxlink_model::{
     DeleteContactRequest, RejectedContact,
 };
 
-use crate::client::{Client, Reply, encode};
+use crate::client::{Client, Reply};
 use crate::error::Error;
 use crate::telemetry;
 
@@ -229,10 +229,13 @@ impl Client {
         &self,
         batch: &AppendBatch<'_>,
     ) -> Result<Reply<Option<AppendContactsResult>>, Error> {
-        let body = encode(batch)?;
+        let mut sealed = self.seal(batch)?;
         let mut budget = self.budget();
         loop {
-            match self.deliver::<AppendBatch<'_>>(&body, &mut budget).await {
+            let answer = self.deliver::<AppendBatch<'_>>(&sealed, &mut budget).await;
+            // A re-send is signed afresh.
+            sealed.first = None;
+            match answer {
                 Err(error) if error.is_outcome_unknown() => match budget.next_resend(&error) {
                     Some(wait) => {
                         telemetry::resending(AppendBatch::PATH, &error, wait);

@@ -34,8 +34,10 @@ mod lookups;
 mod pages;
 mod region;
 mod retry;
+mod sealed;
 mod tasks;
 mod telemetry;
+mod wire;
 
 pub use builder::{
     ClientBuilder, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,

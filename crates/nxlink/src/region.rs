@@ -83,6 +83,9 @@ impl FromStr for Region {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct BaseUrl {
     text: String,
+    /// Scheme and authority, when the base URL has no path prefix: endpoint URIs are then
+    /// assembled from parts without parsing.
+    origin: Option<(http::uri::Scheme, http::uri::Authority)>,
 }
 
 impl BaseUrl {
@@ -112,8 +115,18 @@ impl BaseUrl {
             }
             other => return Err(format!("base URL scheme {other:?} is not http or https")),
         }
+        let parts = uri.into_parts();
+        let bare = parts
+            .path_and_query
+            .as_ref()
+            .is_none_or(|path| path.as_str().is_empty() || path.as_str() == "/");
+        let origin = match (bare, parts.scheme, parts.authority) {
+            (true, Some(scheme), Some(authority)) => Some((scheme, authority)),
+            _ => None,
+        };
         Ok(BaseUrl {
             text: trimmed.to_owned(),
+            origin,
         })
     }
 
@@ -123,6 +136,24 @@ impl BaseUrl {
         url.push_str(&self.text);
         url.push_str(path);
         url
+    }
+
+    /// The URI of an endpoint path (which starts with `/`).
+    pub(crate) fn uri_for(&self, path: &'static str) -> Result<http::Uri, String> {
+        match &self.origin {
+            Some((scheme, authority)) => {
+                let mut parts = http::uri::Parts::default();
+                parts.scheme = Some(scheme.clone());
+                parts.authority = Some(authority.clone());
+                parts.path_and_query = Some(http::uri::PathAndQuery::from_static(path));
+                http::Uri::from_parts(parts).map_err(|error| error.to_string())
+            }
+            None => self
+                .join(path)
+                .parse::<http::Uri>()
+                .map_err(|error| error.to_string()),
+        }
+        .map_err(|error| format!("cannot form the URL of {path}: {error}"))
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -176,5 +207,15 @@ mod tests {
             url.join("/openapi/aiagent/task/create"),
             "https://gw.example.com/prefix/openapi/aiagent/task/create"
         );
+        let path = "/openapi/aiagent/task/create";
+        for base in [
+            "https://gw.example.com/prefix",
+            "http://127.0.0.1:8080/",
+            "https://h",
+        ] {
+            let url = BaseUrl::parse(base, false).expect("valid");
+            let uri = url.uri_for(path).expect("uri");
+            assert_eq!(uri.to_string(), url.join(path), "{base}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use nxlink_model::{
     Page, RejectedContact, TaskInfo, TaskStatus,
 };
 
-use crate::client::{Client, encode};
+use crate::client::Client;
 use crate::contacts::{AppendReport, FailedBatch};
 use crate::error::Error;
 use crate::telemetry;
@@ -166,17 +166,22 @@ impl Client {
         request: &CreateTaskRequest,
         head: CreateTaskHead<'_>,
     ) -> Result<CreatedTask, Error> {
-        let body = encode(&head)?;
+        let mut sealed = self.seal(&head)?;
         let user_task_id = head.user_task_id().unwrap_or_default();
         // Tasks created before this call cannot be ours; a margin covers clock error.
         let since = (self.gateway_now_ms() / 1000).saturating_sub(600);
         let mut budget = self.budget();
         loop {
-            let error = match self.deliver::<CreateTaskHead<'_>>(&body, &mut budget).await {
+            let error = match self
+                .deliver::<CreateTaskHead<'_>>(&sealed, &mut budget)
+                .await
+            {
                 Ok(reply) => return created(reply.data, reply.trace_id),
                 Err(error) if error.is_outcome_unknown() => error,
                 Err(error) => return Err(error),
             };
+            // A re-send is signed afresh.
+            sealed.first = None;
             let lookup = self.find_task(request, user_task_id, since).await;
             if let Ok(found) = &lookup {
                 telemetry::reconciled(user_task_id, found.is_some());

@@ -104,7 +104,8 @@ macro_rules! list_set_impls {
 
         impl ::serde::Serialize for $set {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(self)
+                let mut buffer = [0; $crate::window::list::LIST_TEXT_MAX];
+                serializer.serialize_str($crate::window::list::list_text(self.bits(), &mut buffer))
             }
         }
 

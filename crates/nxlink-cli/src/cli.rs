@@ -1,0 +1,362 @@
+//! The command line, as clap definitions: every command, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::builder::TypedValueParser as _;
+use clap::{Args, Parser, Subcommand};
+use nxlink::Region;
+use nxlink::sign::Algorithm;
+
+/// Printed after every `--help`: what the exit codes and settings mean.
+const AFTER_HELP: &str = "\
+Settings (first found wins): flags, then environment (NXLINK_ACCESS_KEY, NXLINK_ACCESS_SECRET,
+NXLINK_REGION or NXLINK_BASE_URL, NXLINK_SIGN_ALGORITHM), then the profile (--profile,
+NXLINK_PROFILE, else \"default\") of the config file: --config FILE, else
+$XDG_CONFIG_HOME/nxlink/config.toml, else $HOME/.config/nxlink/config.toml.
+`nxlink config show` prints what is resolved and where each value comes from.
+
+Exit codes:
+  0  success
+  1  the command ran and failed, the input is invalid, or some contacts were not imported
+  2  the command could not run as given: usage errors, missing or unreadable files,
+     missing or broken configuration";
+
+/// Command-line tool for the NXLink AI-agent outbound-call OpenAPI: validate, create,
+/// append to and watch campaigns from files.
+#[derive(Debug, Parser)]
+#[command(name = "nxlink", version, after_help = AFTER_HELP)]
+pub(crate) struct Cli {
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Credentials, gateway and config-file flags, accepted before or after the command.
+#[derive(Debug, Args, Default)]
+pub(crate) struct ConnectionArgs {
+    /// Access key (overrides NXLINK_ACCESS_KEY and the profile).
+    #[arg(long, global = true, value_name = "KEY")]
+    pub(crate) access_key: Option<String>,
+    /// Access secret; prefer NXLINK_ACCESS_SECRET or the config file (others can see
+    /// command lines).
+    #[arg(long, global = true, value_name = "SECRET")]
+    pub(crate) access_secret: Option<String>,
+    /// Gateway region: hong-kong, americas, indonesia or legacy-west-us.
+    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
+    pub(crate) region: Option<Region>,
+    /// Gateway base URL instead of a region, e.g. http://127.0.0.1:8080.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// Signature algorithm: md5 (default) or sha256.
+    #[arg(long, global = true, value_name = "ALGORITHM", value_parser = parse_algorithm)]
+    pub(crate) algorithm: Option<Algorithm>,
+    /// Config-file profile to use (else NXLINK_PROFILE, else "default").
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Config file to read instead of $XDG_CONFIG_HOME/nxlink/config.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// One attempt per request: no retries.
+    #[arg(long, global = true)]
+    pub(crate) no_retry: bool,
+}
+
+fn parse_region(text: &str) -> Result<Region, nxlink::UnknownRegion> {
+    text.parse()
+}
+
+fn parse_algorithm(text: &str) -> Result<Algorithm, nxlink::sign::UnknownAlgorithm> {
+    text.parse()
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Validate or create a task from a definition file.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Append contacts to a task from a CSV file, or delete one.
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+    /// List the account's AI agents (their autoFlowId goes into a task).
+    Flows(FlowsArgs),
+    /// List the account's call routes (their routeId goes into a task).
+    Routes(RoutesArgs),
+    /// List tasks, newest first.
+    Tasks(TasksArgs),
+    /// List the call records of a task.
+    Calls(CallsArgs),
+    /// Run the embedded gateway emulator until Ctrl-C, for trying things out.
+    Emulator(EmulatorArgs),
+    /// Show the resolved settings.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `nxlink task …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum TaskCommand {
+    /// Check a task definition (and its contacts CSV) without sending anything.
+    ///
+    /// Prints every problem with its JSON path, and for the CSV its line and column.
+    /// Exit 0 when valid, 1 when not, 2 when a file cannot be read.
+    Validate(ValidateArgs),
+    /// Validate, then create the task; prints its id, status, import counts and every
+    /// refused contact.
+    Create(CreateArgs),
+}
+
+/// The task definition and its optional contacts.
+#[derive(Debug, Args)]
+pub(crate) struct TaskInputArgs {
+    /// Task definition: the documented task/create JSON, or TOML with the same field names.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Contacts CSV: columns contactId, name, phoneNumber, optional other; every further
+    /// column is a script variable named by its header.
+    #[arg(long, value_name = "FILE.csv")]
+    pub(crate) contacts: Option<PathBuf>,
+}
+
+/// `nxlink task validate`
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// The definition and contacts.
+    #[command(flatten)]
+    pub(crate) input: TaskInputArgs,
+}
+
+/// `nxlink task create`
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The definition and contacts.
+    #[command(flatten)]
+    pub(crate) input: TaskInputArgs,
+    /// Print the exact signed request (secret never shown) instead of sending it.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Where to write refused and unsent contact rows (default: the CSV's path + .failed.csv).
+    #[arg(long, value_name = "FILE", requires = "contacts")]
+    pub(crate) failed_out: Option<PathBuf>,
+    /// How contacts are batched.
+    #[command(flatten)]
+    pub(crate) batching: BatchArgs,
+}
+
+/// How contact lists are split into requests.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct BatchArgs {
+    /// Contacts per request.
+    #[arg(long, value_name = "N", default_value_t = nxlink::DEFAULT_BATCH_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..=10_000).map(|n| n as usize))]
+    pub(crate) batch_size: usize,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = nxlink::DEFAULT_BATCH_CONCURRENCY,
+          value_parser = clap::value_parser!(u32).range(1..=64).map(|n| n as usize))]
+    pub(crate) concurrency: usize,
+}
+
+/// `nxlink contacts …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ContactsCommand {
+    /// Append every row of a CSV to a task, streaming, in batches, with a progress bar.
+    ///
+    /// Rows that were refused or could not be sent are written, in the input's column
+    /// layout, to the failed-rows file: append that file to resume. Ctrl-C stops the run
+    /// and writes the file too.
+    Append(AppendArgs),
+    /// Delete a contact that has not been dialled yet.
+    Delete(DeleteArgs),
+}
+
+/// Which task: by the gateway's id or by yours.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct TaskSelector {
+    /// The gateway's task id.
+    #[arg(long, value_name = "ID")]
+    pub(crate) task: Option<String>,
+    /// Your userTaskId.
+    #[arg(long, value_name = "ID")]
+    pub(crate) user_task_id: Option<String>,
+}
+
+/// `nxlink contacts append`
+#[derive(Debug, Args)]
+pub(crate) struct AppendArgs {
+    /// The task to append to; a userTaskId is looked up by walking task/list.
+    #[command(flatten)]
+    pub(crate) task: TaskSelector,
+    /// Contacts CSV (same columns as for `task create --contacts`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) csv: PathBuf,
+    /// Where to write refused and unsent rows (default: the CSV's path + .failed.csv).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) failed_out: Option<PathBuf>,
+    /// Default calling code for numbers given without one (countryCode, 1–3 digits).
+    #[arg(long, value_name = "CODE")]
+    pub(crate) country_code: Option<String>,
+    /// How contacts are batched.
+    #[command(flatten)]
+    pub(crate) batching: BatchArgs,
+}
+
+/// `nxlink contacts delete`
+#[derive(Debug, Args)]
+pub(crate) struct DeleteArgs {
+    /// The task holding the contact.
+    #[command(flatten)]
+    pub(crate) task: TaskSelector,
+    /// The contactId to delete.
+    #[arg(long, value_name = "ID")]
+    pub(crate) contact: String,
+}
+
+/// How list commands print.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct ListOutput {
+    /// Print one JSON array instead of a table.
+    #[arg(long, conflicts_with = "jsonl")]
+    pub(crate) json: bool,
+    /// Print one JSON object per line, as pages arrive.
+    #[arg(long)]
+    pub(crate) jsonl: bool,
+    /// Stop after N items.
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+    /// Items fetched per request (1–1000).
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) page_size: u32,
+}
+
+/// `nxlink flows`
+#[derive(Debug, Args)]
+pub(crate) struct FlowsArgs {
+    /// Only agents whose name contains this.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Output format.
+    #[command(flatten)]
+    pub(crate) output: ListOutput,
+}
+
+/// `nxlink routes`
+#[derive(Debug, Args)]
+pub(crate) struct RoutesArgs {
+    /// Only routes whose name contains this.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Output format.
+    #[command(flatten)]
+    pub(crate) output: ListOutput,
+}
+
+/// `nxlink tasks`
+#[derive(Debug, Args)]
+pub(crate) struct TasksArgs {
+    /// Only tasks whose name matches this.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Only tasks with this status: ready, in-progress, completed, failed, paused,
+    /// paused-balance, or the status number.
+    #[arg(long, value_name = "STATUS")]
+    pub(crate) status: Option<String>,
+    /// Only tasks created at or after this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM, or with :SS
+    /// (UTC), or epoch seconds.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) created_after: Option<String>,
+    /// Only tasks created at or before this time (same forms as --created-after).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) created_before: Option<String>,
+    /// Only tasks whose answer rate is at least this percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub(crate) min_answer_rate: Option<f64>,
+    /// Only tasks whose answer rate is at most this percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub(crate) max_answer_rate: Option<f64>,
+    /// Only tasks with at least this many contacts.
+    #[arg(long, value_name = "N")]
+    pub(crate) min_contacts: Option<u64>,
+    /// Only tasks with at most this many contacts.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_contacts: Option<u64>,
+    /// Only the task with this userTaskId (task/list has no such filter: every page is
+    /// read and filtered here).
+    #[arg(long, value_name = "ID")]
+    pub(crate) user_task_id: Option<String>,
+    /// Output format.
+    #[command(flatten)]
+    pub(crate) output: ListOutput,
+}
+
+/// `nxlink calls`
+#[derive(Debug, Args)]
+pub(crate) struct CallsArgs {
+    /// The task whose calls to list.
+    #[command(flatten)]
+    pub(crate) task: TaskSelector,
+    /// Only calls at or after this time (same forms as `tasks --created-after`).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) since: Option<String>,
+    /// Only calls at or before this time.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) until: Option<String>,
+    /// Only this call.
+    #[arg(long, value_name = "ID")]
+    pub(crate) call_id: Option<String>,
+    /// Only calls to this number.
+    #[arg(long, value_name = "NUMBER")]
+    pub(crate) phone: Option<String>,
+    /// Only calls with this callResult code.
+    #[arg(long, value_name = "CODE")]
+    pub(crate) result: Option<i64>,
+    /// Only calls with this conversation tag (needs --result 1, 3, 17 or 21).
+    #[arg(long, value_name = "TAG")]
+    pub(crate) intent: Option<String>,
+    /// Only calls that talked at least this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) min_talk: Option<i64>,
+    /// Only calls that talked at most this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) max_talk: Option<i64>,
+    /// Output format.
+    #[command(flatten)]
+    pub(crate) output: ListOutput,
+}
+
+/// `nxlink emulator`: the accepted credentials come from the global `--access-key` and
+/// `--access-secret` flags only, never from the environment or the config file, because
+/// the emulator prints them and those may hold a real secret.
+#[derive(Debug, Args)]
+pub(crate) struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 8080)]
+    pub(crate) port: u16,
+    /// Run the call simulation this many times faster than real time; 0 never dials.
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = parse_speedup)]
+    pub(crate) speedup: f64,
+    /// Do not log each request on stderr.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+fn parse_speedup(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|speedup| speedup.is_finite() && *speedup >= 0.0)
+        .ok_or_else(|| format!("{text:?} is not a number, 0 or more"))
+}
+
+/// `nxlink config …`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print the resolved settings and where each comes from; the secret is redacted.
+    Show,
+}

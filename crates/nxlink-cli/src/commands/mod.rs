@@ -1,0 +1,65 @@
+//! One module per command; [`run`] sends the parsed command line to the right one.
+
+mod calls;
+mod config_show;
+mod contacts_append;
+mod contacts_delete;
+mod emulator;
+mod flows;
+mod routes;
+mod task_create;
+mod task_validate;
+mod tasks;
+
+use std::io;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, ConfigCommand, ContactsCommand, TaskCommand};
+use crate::config::Settings;
+use crate::errors::{CliError, EXIT_FAILURE};
+
+/// How a command that ran to its end went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Everything asked for was done.
+    Done,
+    /// It ran, but some contacts were not imported (they were reported and written to the
+    /// failed-rows file): exit 1, so that scripts notice.
+    Incomplete,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub(crate) fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Done => ExitCode::SUCCESS,
+            Outcome::Incomplete => ExitCode::from(EXIT_FAILURE),
+        }
+    }
+}
+
+/// Runs the command. Settings are resolved only by the commands that talk to a gateway,
+/// so `task validate` works without any configuration.
+pub(crate) async fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let settings = || Settings::resolve(&cli.connection, &|name| std::env::var(name).ok());
+    match &cli.command {
+        Command::Task(TaskCommand::Validate(args)) => task_validate::run(args, &mut out),
+        Command::Task(TaskCommand::Create(args)) => {
+            task_create::run(args, settings, &mut out).await
+        }
+        Command::Contacts(ContactsCommand::Append(args)) => {
+            contacts_append::run(args, &settings()?, &mut out).await
+        }
+        Command::Contacts(ContactsCommand::Delete(args)) => {
+            contacts_delete::run(args, &settings()?, &mut out).await
+        }
+        Command::Flows(args) => flows::run(args, &settings()?, &mut out).await,
+        Command::Routes(args) => routes::run(args, &settings()?, &mut out).await,
+        Command::Tasks(args) => tasks::run(args, &settings()?, &mut out).await,
+        Command::Calls(args) => calls::run(args, &settings()?, &mut out).await,
+        Command::Emulator(args) => emulator::run(args, &cli.connection, &mut out).await,
+        Command::Config(ConfigCommand::Show) => config_show::run(&settings()?, &mut out),
+    }
+}

@@ -1,0 +1,385 @@
+//! Task definition files: the documented task/create JSON, or TOML with the same field names.
+//!
+//! Both are read into a JSON value first. Values of the wrong type are reported with their
+//! JSON path and taken out, so the model's own validation (`CreateTaskRequest::from_json`)
+//! can still report every other problem of the same file at once.
+
+use std::path::Path;
+
+use nxlink::model::{CreateTaskRequest, ParseError};
+use serde_json::{Map, Value};
+
+use crate::errors::CliError;
+use crate::problems::Problem;
+
+/// A definition file, read and checked.
+#[derive(Debug)]
+pub(crate) struct TaskDefinition {
+    /// The request, when the file is valid.
+    pub(crate) request: Option<CreateTaskRequest>,
+    /// Every problem found, in the order of the documented fields.
+    pub(crate) problems: Vec<Problem>,
+    /// Keys that are not task/create fields: ignored, but probably typos.
+    pub(crate) warnings: Vec<Problem>,
+}
+
+/// What a known field must hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Integer,
+    Contacts,
+}
+
+/// The task/create fields and their JSON types.
+const FIELDS: [(&str, Kind); 24] = [
+    ("userTaskId", Kind::Text),
+    ("other", Kind::Text),
+    ("taskName", Kind::Text),
+    ("taskDesc", Kind::Text),
+    ("autoFlowId", Kind::Integer),
+    ("routeId", Kind::Text),
+    ("taskKeep", Kind::Integer),
+    ("startupType", Kind::Integer),
+    ("startupAt", Kind::Integer),
+    ("shutdownAt", Kind::Integer),
+    ("zoneSecond", Kind::Integer),
+    ("weekDay", Kind::Text),
+    ("firstFifteen", Kind::Text),
+    ("secondFifteen", Kind::Text),
+    ("thirdFifteen", Kind::Text),
+    ("fourthFifteen", Kind::Text),
+    ("orderMaxCall", Kind::Integer),
+    ("replayInterval", Kind::Integer),
+    ("maxCall", Kind::Integer),
+    ("maxRingTime", Kind::Integer),
+    ("taskCallbackUrl", Kind::Text),
+    ("callCallbackUrl", Kind::Text),
+    ("countryCode", Kind::Text),
+    ("callList", Kind::Contacts),
+];
+
+/// The text fields of a contact.
+const CONTACT_TEXT: [&str; 4] = ["contactId", "other", "name", "phoneNumber"];
+
+/// Reads and checks a definition file. Only an unreadable file is an error (exit 2); an
+/// invalid one is reported in [`TaskDefinition::problems`].
+pub(crate) fn load(path: &Path) -> Result<TaskDefinition, CliError> {
+    let bytes = std::fs::read(path).map_err(|error| CliError::unreadable(path, &error))?;
+    Ok(check(
+        &path.display().to_string(),
+        is_toml(path, &bytes),
+        &bytes,
+    ))
+}
+
+/// TOML by extension; otherwise JSON when the first non-blank character opens an object.
+fn is_toml(path: &Path, bytes: &[u8]) -> bool {
+    match path.extension().and_then(|ext| ext.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("toml") => true,
+        Some(ext) if ext.eq_ignore_ascii_case("json") => false,
+        _ => without_bom(bytes)
+            .iter()
+            .find(|byte| !byte.is_ascii_whitespace())
+            .is_some_and(|byte| *byte != b'{'),
+    }
+}
+
+/// Editors on some systems start UTF-8 files with a byte-order mark; parsers do not want it.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// Checks a definition's bytes; `name` is how problems name the file.
+pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
+    let invalid = |problem| TaskDefinition {
+        request: None,
+        problems: vec![problem],
+        warnings: Vec::new(),
+    };
+    let document = if toml {
+        parse_toml(without_bom(bytes))
+    } else {
+        serde_json::from_slice::<Value>(without_bom(bytes))
+            .map_err(|error| format!("not valid JSON: {error}"))
+    };
+    let mut document = match document {
+        Ok(document) => document,
+        Err(message) => return invalid(Problem::file(name, message)),
+    };
+    let Some(fields) = document.as_object_mut() else {
+        return invalid(Problem::file(
+            name,
+            format!(
+                "must be an object with the task/create fields (got {})",
+                describe(&document)
+            ),
+        ));
+    };
+    let mut typing = Typing::default();
+    typing.check_fields(fields);
+    let mut problems = Vec::new();
+    let request = match serde_json::to_vec(&document)
+        .map_err(ParseError::Json)
+        .and_then(|json| CreateTaskRequest::from_json(&json))
+    {
+        Ok(request) => Some(request),
+        Err(ParseError::Invalid(errors)) => {
+            problems.extend(
+                errors
+                    .into_iter()
+                    .filter(|violation| !typing.covers(violation.path()))
+                    .map(|violation| Problem::path(name, violation.path, violation.reason)),
+            );
+            None
+        }
+        Err(other) => {
+            problems.push(Problem::file(name, other.to_string()));
+            None
+        }
+    };
+    // Type problems first, in field order, then the rules; a file is valid only without both.
+    let mut all: Vec<Problem> = typing
+        .problems
+        .into_iter()
+        .map(|(path, message)| Problem::path(name, path, message))
+        .collect();
+    all.extend(problems);
+    TaskDefinition {
+        request: request.filter(|_| all.is_empty()),
+        problems: all,
+        warnings: typing
+            .unknown
+            .into_iter()
+            .map(|key| Problem::path(name, key, "is not a task/create field; it is ignored"))
+            .collect(),
+    }
+}
+
+/// TOML into the equivalent JSON value; date-times (which JSON lacks) become strings.
+fn parse_toml(bytes: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|error| format!("not valid UTF-8 (TOML must be): {error}"))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|error| format!("not valid TOML: {error}"))?;
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(text) => Value::String(text),
+        toml::Value::Integer(number) => Value::from(number),
+        toml::Value::Float(number) => serde_json::Number::from_f64(number)
+            .map_or_else(|| Value::String(number.to_string()), Value::Number),
+        toml::Value::Boolean(flag) => Value::Bool(flag),
+        toml::Value::Datetime(datetime) => Value::String(datetime.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect::<Map<String, Value>>(),
+        ),
+    }
+}
+
+/// Type problems found, with the paths they cover.
+#[derive(Default)]
+struct Typing {
+    /// `(path, message)`, in document order.
+    problems: Vec<(String, String)>,
+    /// Top-level keys that are not fields.
+    unknown: Vec<String>,
+}
+
+impl Typing {
+    /// Checks each field's type; a mistyped value is reported and replaced, so that the
+    /// model's validation does not stop at it.
+    fn check_fields(&mut self, fields: &mut Map<String, Value>) {
+        for (key, value) in fields.iter_mut() {
+            match FIELDS.iter().find(|(name, _)| name == key) {
+                Some((_, Kind::Text)) => self.expect_text(key, value),
+                Some((_, Kind::Integer)) => self.expect_integer(key, value),
+                Some((_, Kind::Contacts)) => self.check_contacts(key, value),
+                None => self.unknown.push(key.clone()),
+            }
+        }
+    }
+
+    fn expect_text(&mut self, path: &str, value: &mut Value) {
+        if !(value.is_string() || value.is_null()) {
+            self.replace(path, value, "must be a string", Value::Null);
+        }
+    }
+
+    fn expect_integer(&mut self, path: &str, value: &mut Value) {
+        if !(value.is_i64() || value.is_null()) {
+            self.replace(path, value, "must be a whole number", Value::Null);
+        }
+    }
+
+    fn check_contacts(&mut self, path: &str, value: &mut Value) {
+        let items = match value {
+            Value::Null => return,
+            Value::Array(items) => items,
+            _ => return self.replace(path, value, "must be an array of contacts", Value::Null),
+        };
+        for (index, item) in items.iter_mut().enumerate() {
+            let at = format!("{path}[{index}]");
+            let Value::Object(contact) = item else {
+                self.replace(
+                    &at,
+                    item,
+                    "must be a contact object",
+                    Value::Object(Map::new()),
+                );
+                continue;
+            };
+            for (key, field) in contact.iter_mut() {
+                let field_path = format!("{at}.{key}");
+                if CONTACT_TEXT.contains(&key.as_str()) {
+                    self.expect_text(&field_path, field);
+                } else if key == "params" {
+                    self.check_params(&field_path, field);
+                }
+            }
+        }
+    }
+
+    fn check_params(&mut self, path: &str, value: &mut Value) {
+        let items = match value {
+            Value::Null => return,
+            Value::Array(items) => items,
+            _ => {
+                let message = "must be an array of {\"name\", \"value\"} objects";
+                return self.replace(path, value, message, Value::Null);
+            }
+        };
+        for (index, item) in items.iter_mut().enumerate() {
+            let at = format!("{path}[{index}]");
+            match item {
+                Value::Object(variable) => {
+                    if let Some(name) = variable.get_mut("name") {
+                        self.expect_text(&format!("{at}.name"), name);
+                    }
+                }
+                _ => {
+                    let message = "must be a {\"name\", \"value\"} object";
+                    self.replace(&at, item, message, Value::Object(Map::new()));
+                }
+            }
+        }
+    }
+
+    fn replace(&mut self, path: &str, value: &mut Value, expected: &str, with: Value) {
+        self.problems.push((
+            path.to_owned(),
+            format!("{expected} (got {})", describe(value)),
+        ));
+        *value = with;
+    }
+
+    /// Whether a violation of the model is a consequence of a reported type problem.
+    fn covers(&self, path: &str) -> bool {
+        self.problems.iter().any(|(bad, _)| {
+            path.strip_prefix(bad.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    }
+}
+
+/// A value as an error message quotes it: short, and typed.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(flag) => format!("the boolean {flag}"),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(text) => {
+            let short: String = text.chars().take(24).collect();
+            let more = if text.chars().count() > 24 { "…" } else { "" };
+            format!("the string {short:?}{more}")
+        }
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"{"taskName":"t","autoFlowId":197,"routeId":"r","taskKeep":0,
+        "startupType":1,"zoneSecond":28800,"weekDay":"1,2,3,4,5","firstFifteen":"9,10",
+        "secondFifteen":"9,10","thirdFifteen":"9,10","fourthFifteen":"9,10",
+        "orderMaxCall":1,"replayInterval":600}"#;
+
+    #[test]
+    fn a_valid_definition_reads() {
+        let checked = check("t.json", false, VALID.as_bytes());
+        assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+        assert_eq!(checked.request.expect("valid").task_name, "t");
+    }
+
+    #[test]
+    fn type_problems_and_rule_problems_are_all_reported_once() {
+        let json = VALID
+            .replace(r#""autoFlowId":197"#, r#""autoFlowId":"197""#)
+            .replace(r#""zoneSecond":28800"#, r#""zoneSecond":99999"#)
+            .replace("\"taskKeep\":0", "\"taskKeep\":0,\"callList\":[7,{\"contactId\":\"c\",\"name\":\"n\",\"phoneNumber\":\"12\"}],\"tpyo\":1");
+        let checked = check("t.json", false, json.as_bytes());
+        let lines: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 4, "{lines:#?}");
+        assert!(
+            lines[0]
+                .starts_with("t.json: autoFlowId: must be a whole number (got the string \"197\")")
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("t.json: callList[0]: must be a contact object"))
+        );
+        assert!(lines.iter().any(|l| l.starts_with("t.json: zoneSecond:")));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("t.json: callList[1].phoneNumber:"))
+        );
+        assert!(!lines.iter().any(|l| l.contains("autoFlowId: is required")));
+        assert_eq!(checked.warnings.len(), 1);
+        assert!(checked.request.is_none());
+    }
+
+    #[test]
+    fn toml_reads_like_json_and_dates_are_reported_as_strings() {
+        let toml = "taskName = \"t\"\nautoFlowId = 197\nrouteId = \"r\"\ntaskKeep = 0\n\
+                    startupType = 2\nstartupAt = 2026-01-01T00:00:00Z\nzoneSecond = 0\n\
+                    weekDay = \"1\"\nfirstFifteen = \"9\"\nsecondFifteen = \"9\"\n\
+                    thirdFifteen = \"9\"\nfourthFifteen = \"9\"\norderMaxCall = 1\n\
+                    replayInterval = 600\n";
+        let checked = check("t.toml", true, toml.as_bytes());
+        assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+        assert!(
+            checked.problems[0]
+                .to_string()
+                .contains("startupAt: must be a whole number")
+        );
+    }
+
+    #[test]
+    fn syntax_errors_and_non_objects_are_file_problems() {
+        for (bytes, toml, expected) in [
+            (&b"{\"taskName\": }"[..], false, "not valid JSON"),
+            (b"[1]", false, "must be an object"),
+            (b"taskName = ", true, "not valid TOML"),
+            (b"\xff\xfe", true, "not valid UTF-8"),
+        ] {
+            let checked = check("f", toml, bytes);
+            assert_eq!(checked.problems.len(), 1);
+            assert!(
+                checked.problems[0].message.contains(expected),
+                "{:?}",
+                checked.problems
+            );
+        }
+    }
+}

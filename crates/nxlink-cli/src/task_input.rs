@@ -1,0 +1,178 @@
+//! A task definition together with its contacts CSV, checked as one request: what
+//! `task validate` reports and what `task create` sends. CSV contacts follow the definition's
+//! own `callList`, and each problem names the file and place it comes from.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use csv::ByteRecord;
+use nxlink::model::CreateTaskRequest;
+
+use crate::cli::TaskInputArgs;
+use crate::contacts_csv::ContactsReader;
+use crate::errors::CliError;
+use crate::problems::Problem;
+use crate::task_file;
+
+/// The contacts a CSV contributed, in `callList` order, to map answers back to lines.
+#[derive(Debug)]
+pub(crate) struct CsvRows {
+    /// The CSV as the user named it.
+    pub(crate) name: String,
+    /// Its header, to write failed rows under.
+    pub(crate) headers: ByteRecord,
+    /// Index in `callList` of the first CSV contact (after the definition's own).
+    pub(crate) first_index: usize,
+    /// Each CSV contact's line and record, in order.
+    pub(crate) rows: Vec<(u64, ByteRecord)>,
+}
+
+/// The checked input.
+#[derive(Debug)]
+pub(crate) struct TaskInput {
+    /// The request with every contact, when nothing is wrong.
+    pub(crate) request: Option<CreateTaskRequest>,
+    /// Every problem, definition first, then CSV in line order.
+    pub(crate) problems: Vec<Problem>,
+    /// Ignored keys of the definition.
+    pub(crate) warnings: Vec<Problem>,
+    /// Contacts read from the CSV (kept only when asked for).
+    pub(crate) csv: Option<CsvRows>,
+    /// How many contacts the CSV held.
+    pub(crate) csv_contacts: usize,
+}
+
+/// Where a contact id was first seen.
+enum Origin {
+    Definition(usize),
+    Line(u64),
+}
+
+/// Reads and checks the definition and the CSV. `keep` keeps the contacts (to create the
+/// task); without it only their ids stay in memory (to find repeats).
+pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliError> {
+    let definition = task_file::load(&args.file)?;
+    let mut input = TaskInput {
+        request: definition.request,
+        problems: definition.problems,
+        warnings: definition.warnings,
+        csv: None,
+        csv_contacts: 0,
+    };
+    if let Some(csv) = &args.contacts {
+        read_csv(csv, &args.file, keep, &mut input)?;
+    }
+    // Every rule was checked row by row; checking the merged request too keeps the model the
+    // one authority, and maps any `callList[i]` it reports back to its CSV line.
+    if let (Some(request), Some(csv), true) =
+        (&input.request, &input.csv, input.problems.is_empty())
+        && let Err(errors) = request.validate()
+    {
+        let definition = args.file.display().to_string();
+        for violation in errors {
+            let line = violation
+                .list_item("callList")
+                .and_then(|(index, field)| csv.line_of(index).map(|line| (line, field)));
+            input.problems.push(match line {
+                Some((line, field)) => {
+                    let column = field.split(['.', '[']).next().filter(|c| !c.is_empty());
+                    Problem::line(&csv.name, line, column, violation.reason())
+                }
+                None => Problem::path(&definition, violation.path(), violation.reason()),
+            });
+        }
+    }
+    if !input.problems.is_empty() {
+        input.request = None;
+    }
+    Ok(input)
+}
+
+/// Reads every CSV row into the request (or just checks it), recording problems.
+fn read_csv(
+    path: &Path,
+    definition: &Path,
+    keep: bool,
+    input: &mut TaskInput,
+) -> Result<(), CliError> {
+    let mut reader = match ContactsReader::open(path)? {
+        Ok(reader) => reader,
+        Err(problems) => {
+            input.problems.extend(problems);
+            return Ok(());
+        }
+    };
+    let mut seen: HashMap<String, Origin> = HashMap::new();
+    let own = input
+        .request
+        .as_ref()
+        .map_or(&[][..], |request| &request.call_list[..]);
+    for (index, contact) in own.iter().enumerate() {
+        seen.entry(contact.contact_id.clone())
+            .or_insert(Origin::Definition(index));
+    }
+    let mut rows = CsvRows {
+        name: reader.name().to_owned(),
+        headers: reader.headers().clone(),
+        first_index: own.len(),
+        rows: Vec::new(),
+    };
+    let id_column = reader
+        .column_name("contactId")
+        .unwrap_or("contactId")
+        .to_owned();
+    let mut contacts = Vec::new();
+    while let Some(row) = reader.next_row()? {
+        input.csv_contacts += 1;
+        let contact = match row.contact {
+            Ok(contact) => contact,
+            Err(problems) => {
+                input.problems.extend(problems);
+                continue;
+            }
+        };
+        if let Some(first) = seen.get(&contact.contact_id) {
+            let earlier = match first {
+                Origin::Line(line) => format!("line {line}"),
+                Origin::Definition(index) => {
+                    format!("callList[{index}] of {}", definition.display())
+                }
+            };
+            input.problems.push(Problem::line(
+                reader.name(),
+                row.line,
+                Some(&id_column),
+                format!("repeats the contactId of {earlier}; contact ids must be unique"),
+            ));
+            continue;
+        }
+        seen.insert(contact.contact_id.clone(), Origin::Line(row.line));
+        if keep {
+            rows.rows.push((row.line, row.raw));
+            contacts.push(contact);
+        }
+    }
+    if let Some(request) = &mut input.request {
+        request.call_list.extend(contacts);
+    }
+    input.csv = keep.then_some(rows);
+    Ok(())
+}
+
+impl CsvRows {
+    /// The line of the CSV contact at `index` of `callList`, if it came from the CSV.
+    pub(crate) fn line_of(&self, index: usize) -> Option<u64> {
+        index
+            .checked_sub(self.first_index)
+            .and_then(|offset| self.rows.get(offset))
+            .map(|(line, _)| *line)
+    }
+
+    /// The record of the CSV contact at `index` of `callList`.
+    pub(crate) fn record_of(&self, index: usize) -> Option<&ByteRecord> {
+        index
+            .checked_sub(self.first_index)
+            .and_then(|offset| self.rows.get(offset))
+            .map(|(_, record)| record)
+    }
+}

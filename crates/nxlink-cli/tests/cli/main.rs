@@ -1,0 +1,11 @@
+//! The real `nxlink` binary against the embedded emulator over loopback: every command, its
+//! output and its exit code. Each test starts its own emulator (on its own thread) and runs
+//! the binary with a clean environment and an empty config directory.
+
+mod append;
+mod common;
+mod config;
+mod create;
+mod emulator;
+mod lists;
+mod validate;

@@ -1,0 +1,209 @@
+//! `nxlink task validate`: good and bad definitions in JSON and TOML, bad CSVs reported by
+//! line and column, and the exit codes 0 (valid), 1 (invalid) and 2 (usage).
+
+use crate::common::{Scratch, TASK_JSON, bare_command, nxlink};
+
+const TASK_TOML: &str = r#"
+taskName = "Parcel follow-up"
+autoFlowId = 197
+routeId = "y29ND1X4kkCG_nC576sALEkvg3HjEqde"
+taskKeep = 0
+startupType = 1
+zoneSecond = 28800
+weekDay = "1,2,3,4,5"
+firstFifteen = "9,10,11"
+secondFifteen = "9,10,11"
+thirdFifteen = "9,10,11"
+fourthFifteen = "9,10,11"
+orderMaxCall = 2
+replayInterval = 600
+
+[[callList]]
+contactId = "t-1"
+name = "Lucy"
+phoneNumber = "13800000001"
+params = [{ name = "customerName", value = "Lucy" }]
+"#;
+
+#[test]
+fn good_json_and_toml_definitions_are_valid() {
+    let scratch = Scratch::new();
+    let json = scratch.write("task.json", TASK_JSON);
+    let toml = scratch.write("task.toml", TASK_TOML);
+    let csv = scratch.write(
+        "contacts.csv",
+        "contactId,name,phoneNumber,other,customerName\nc-1,Lucy,13800000001,x,Lucy\nc-2,Tom,+8613800000002,,\n",
+    );
+    let mut command = bare_command(scratch.root());
+    command.args(["task", "validate"]).arg(&json);
+    let run = crate::common::run(&mut command);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("ok: "), "{run:?}");
+
+    let mut command = bare_command(scratch.root());
+    command
+        .args(["task", "validate"])
+        .arg(&toml)
+        .arg("--contacts")
+        .arg(&csv);
+    let run = crate::common::run(&mut command);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("1 contacts in the definition + 2 in"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn every_problem_is_listed_with_its_path_and_csv_line() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "task.json",
+        TASK_JSON
+            .replace(r#""autoFlowId": 197"#, r#""autoFlowId": "197""#)
+            .replace(r#""zoneSecond": 28800"#, r#""zoneSecond": 90000"#)
+            .replace(r#""weekDay": "1,2,3,4,5,6,7""#, r#""weekDay": "1,9""#)
+            .replace(r#""replayInterval": 600"#, r#""replayInterval": 600, "callList": [{"contactId": "d-1", "name": "Lucy", "phoneNumber": "12"}]"#),
+    );
+    // Line 5 starts a quoted name spanning two lines: the records after it start on 7 and 8.
+    scratch.write(
+        "contacts.csv",
+        "contactId,name,phoneNumber,customerName\n\
+         c-1,Lucy,13800000001,Lucy\n\
+         c-2,,13800000002,Tom\n\
+         c-1,Ann,13800000003,Ann\n\
+         c-4,\"Two\nlines\",12ab345678,X\n\
+         d-1,Dup,13800000006,Y\n\
+         c-7,Short,13800000007\n",
+    );
+    let mut command = bare_command(scratch.root());
+    command.args([
+        "task",
+        "validate",
+        "task.json",
+        "--contacts",
+        "contacts.csv",
+    ]);
+    let run = crate::common::run(&mut command);
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let expected = [
+        "task.json: autoFlowId: must be a whole number (got the string \"197\")",
+        "task.json: zoneSecond: must be between -43200 (UTC-12:00) and 50400 (UTC+14:00) (got 90000)",
+        "task.json: weekDay: ",
+        "task.json: callList[0].phoneNumber: must be 5–15 digits",
+        "contacts.csv:3: column name: is required and must not be empty",
+        "contacts.csv:4: column contactId: repeats the contactId of line 2; contact ids must be unique",
+        "contacts.csv:5: column phoneNumber: must be 5–15 digits with an optional leading '+' (found 'a'",
+        "contacts.csv:8: has 3 fields, but the header has 4 columns",
+        "invalid: 8 problem(s); nothing would be sent",
+    ];
+    assert_eq!(lines.len(), expected.len(), "{run:?}");
+    for (line, expected) in lines.iter().zip(expected) {
+        assert!(
+            line.starts_with(expected),
+            "{line:?} should start with {expected:?}"
+        );
+    }
+    // The definition had errors, so its callList is unknown: the CSV's d-1 is not a repeat.
+    assert!(!run.stdout.contains(":7:"), "{run:?}");
+}
+
+#[test]
+fn toml_type_errors_and_unknown_keys_are_reported() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "task.toml",
+        TASK_TOML
+            .replace(
+                "taskKeep = 0",
+                "taskKeep = 0\ntaskCalbackUrl = \"https://x\"",
+            )
+            .replace("orderMaxCall = 2", "orderMaxCall = [2]")
+            .replace(
+                "startupType = 1",
+                "startupType = 2\nstartupAt = 2026-01-01T00:00:00Z",
+            )
+            .replace("phoneNumber = \"13800000001\"", "phoneNumber = 13800000001"),
+    );
+    let mut command = bare_command(scratch.root());
+    command.args(["task", "validate", "task.toml"]);
+    let run = crate::common::run(&mut command);
+    assert_eq!(run.code, 1, "{run:?}");
+    for expected in [
+        "warning: task.toml: taskCalbackUrl: is not a task/create field; it is ignored",
+        "task.toml: orderMaxCall: must be a whole number (got an array)",
+        "task.toml: startupAt: must be a whole number (got the string \"2026-01-01T00:00:00Z\")",
+        "task.toml: callList[0].phoneNumber: must be a string (got the number 13800000001)",
+        "invalid: 3 problem(s)",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "missing {expected:?} in {run:?}"
+        );
+    }
+}
+
+#[test]
+fn exit_codes_tell_invalid_input_from_usage_errors() {
+    let scratch = Scratch::new();
+    scratch.write("task.json", TASK_JSON);
+    scratch.write("broken.json", "{\"taskName\": \"x\",\n \"autoFlowId\": }");
+    scratch.write("noheader.csv", "id,name,phone\n1,a,13800000001\n");
+    let cases: [(&[&str], i32, &str); 8] = [
+        (&["task", "validate", "task.json"], 0, "ok: task.json"),
+        (
+            &["task", "validate", "broken.json"],
+            1,
+            "broken.json: not valid JSON: expected value at line 2 column 16",
+        ),
+        (
+            &[
+                "task",
+                "validate",
+                "task.json",
+                "--contacts",
+                "noheader.csv",
+            ],
+            1,
+            "noheader.csv:1: no column contactId (columns: id, name, phone)",
+        ),
+        (
+            &["task", "validate", "missing.json"],
+            2,
+            "error: cannot read missing.json: no such file",
+        ),
+        (
+            &["task", "validate", "task.json", "--contacts", "missing.csv"],
+            2,
+            "error: cannot read missing.csv: no such file",
+        ),
+        (&["task", "validate", "."], 2, "error: cannot read .:"),
+        (
+            &["task", "validate"],
+            2,
+            "required arguments were not provided",
+        ),
+        (
+            &["task", "validate", "task.json", "--frobnicate"],
+            2,
+            "unexpected argument '--frobnicate'",
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let run = nxlink(bare_command(scratch.root()), args);
+        assert_eq!(run.code, code, "{args:?}: {run:?}");
+        assert!(
+            run.all().contains(expected),
+            "{args:?}: missing {expected:?} in {run:?}"
+        );
+    }
+    let help = nxlink(bare_command(scratch.root()), ["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Exit codes:"), "{help:?}");
+    assert!(
+        help.stdout
+            .contains("2  the command could not run as given"),
+        "{help:?}"
+    );
+}
