@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::absent::{empty_as_none, is_absent, null_as_default};
 use crate::call_record::CallRecord;
 use crate::lenient::{self, int};
-use crate::page::{Page, PagedRequest, validate_paging};
+use crate::page::paged_request;
+use crate::page::{Page, validate_paging};
 use crate::request::ApiRequest;
 use crate::rules;
 use crate::validation::{ValidationErrors, Violations};
@@ -176,20 +177,6 @@ impl ListCallsRequest {
         self.max_elapsed = Some(seconds);
         self
     }
-
-    /// Sets the page to fetch.
-    #[must_use]
-    pub fn with_page_number(mut self, page: u32) -> Self {
-        self.page_number = page;
-        self
-    }
-
-    /// Sets the page size (1 to 1000).
-    #[must_use]
-    pub fn with_page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
 }
 
 impl ApiRequest for ListCallsRequest {
@@ -235,21 +222,7 @@ impl ApiRequest for ListCallsRequest {
     }
 }
 
-impl PagedRequest for ListCallsRequest {
-    type Item = CallRecord;
-
-    fn page_number(&self) -> u32 {
-        self.page_number
-    }
-
-    fn page_size(&self) -> u32 {
-        self.page_size
-    }
-
-    fn with_page_number(self, page: u32) -> Self {
-        ListCallsRequest::with_page_number(self, page)
-    }
-}
+paged_request!(ListCallsRequest, CallRecord);
 
 #[cfg(test)]
 mod tests {

@@ -199,6 +199,46 @@ pub trait PagedRequest: ApiRequest<Data = Page<Self::Item>> + Clone {
     fn with_page_number(self, page: u32) -> Self;
 }
 
+/// The paging half of a list request: its `with_page_number` / `with_page_size` setters and
+/// its [`PagedRequest`] impl, for a struct with `page_number` and `page_size` fields.
+macro_rules! paged_request {
+    ($request:ty, $item:ty) => {
+        impl $request {
+            /// Sets the page to fetch (1-based).
+            #[must_use]
+            pub fn with_page_number(mut self, page: u32) -> Self {
+                self.page_number = page;
+                self
+            }
+
+            /// Sets the page size (1 to 1000).
+            #[must_use]
+            pub fn with_page_size(mut self, size: u32) -> Self {
+                self.page_size = size;
+                self
+            }
+        }
+
+        impl $crate::page::PagedRequest for $request {
+            type Item = $item;
+
+            fn page_number(&self) -> u32 {
+                self.page_number
+            }
+
+            fn page_size(&self) -> u32 {
+                self.page_size
+            }
+
+            fn with_page_number(self, page: u32) -> Self {
+                <$request>::with_page_number(self, page)
+            }
+        }
+    };
+}
+
+pub(crate) use paged_request;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::absent::{empty_as_none, is_absent};
 use crate::lenient;
-use crate::page::{Page, PagedRequest, validate_paging};
+use crate::page::paged_request;
+use crate::page::{Page, validate_paging};
 use crate::request::ApiRequest;
 use crate::validation::{ValidationErrors, Violations};
 
@@ -42,20 +43,6 @@ impl ListRoutesRequest {
         self.route_name = Some(name.into());
         self
     }
-
-    /// Sets the page to fetch.
-    #[must_use]
-    pub fn with_page_number(mut self, page: u32) -> Self {
-        self.page_number = page;
-        self
-    }
-
-    /// Sets the page size (1 to 1000).
-    #[must_use]
-    pub fn with_page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
 }
 
 impl Default for ListRoutesRequest {
@@ -77,21 +64,7 @@ impl ApiRequest for ListRoutesRequest {
     }
 }
 
-impl PagedRequest for ListRoutesRequest {
-    type Item = Route;
-
-    fn page_number(&self) -> u32 {
-        self.page_number
-    }
-
-    fn page_size(&self) -> u32 {
-        self.page_size
-    }
-
-    fn with_page_number(self, page: u32) -> Self {
-        ListRoutesRequest::with_page_number(self, page)
-    }
-}
+paged_request!(ListRoutesRequest, Route);
 
 /// One call route from route/list. Only `routeId` is documented; the name is read from
 /// `routeName` or `name` (first present wins) and every other key is kept in `extra`.

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::absent::{empty_as_none, is_absent};
 use crate::lenient::{float, int, status};
-use crate::page::{Page, PagedRequest, validate_paging};
+use crate::page::paged_request;
+use crate::page::{Page, validate_paging};
 use crate::request::ApiRequest;
 use crate::rules;
 use crate::status::TaskStatus;
@@ -125,20 +126,6 @@ impl ListTasksRequest {
         self.max_task_total_quantity = Some(count);
         self
     }
-
-    /// Sets the page to fetch.
-    #[must_use]
-    pub fn with_page_number(mut self, page: u32) -> Self {
-        self.page_number = page;
-        self
-    }
-
-    /// Sets the page size (1 to 1000).
-    #[must_use]
-    pub fn with_page_size(mut self, size: u32) -> Self {
-        self.page_size = size;
-        self
-    }
 }
 
 impl Default for ListTasksRequest {
@@ -197,21 +184,7 @@ impl ApiRequest for ListTasksRequest {
     }
 }
 
-impl PagedRequest for ListTasksRequest {
-    type Item = TaskInfo;
-
-    fn page_number(&self) -> u32 {
-        self.page_number
-    }
-
-    fn page_size(&self) -> u32 {
-        self.page_size
-    }
-
-    fn with_page_number(self, page: u32) -> Self {
-        ListTasksRequest::with_page_number(self, page)
-    }
-}
+paged_request!(ListTasksRequest, TaskInfo);
 
 #[cfg(test)]
 mod tests {
