@@ -6,11 +6,6 @@ use nxlink_model::{Page, PagedRequest};
 use crate::client::Client;
 use crate::error::Error;
 
-/// Where a page walk stands between two fetches.
-struct Walk<R> {
-    next: Option<R>,
-}
-
 impl Client {
     /// Fetches one page of any paged endpoint.
     pub async fn fetch_page<R: PagedRequest>(&self, request: &R) -> Result<Page<R::Item>, Error> {
@@ -27,33 +22,29 @@ impl Client {
         R::Item: Send,
     {
         let client = self.clone();
-        stream::try_unfold(
-            Walk {
-                next: Some(request),
-            },
-            move |mut walk| {
-                let client = client.clone();
-                async move {
-                    let Some(request) = walk.next.take() else {
-                        return Ok(None);
-                    };
-                    let page = client.fetch_page(&request).await?;
-                    // Counted from the request's own position, so a walk that starts past the
-                    // first page also stops at `total`.
-                    let through = u64::from(request.page_number()) * u64::from(request.page_size());
-                    let exhausted = if page.total > 0 {
-                        through >= page.total
-                    } else {
-                        page.items.len() < request.page_size() as usize
-                    };
-                    if !page.items.is_empty() && !exhausted {
-                        let following = request.page_number().saturating_add(1);
-                        walk.next = Some(request.with_page_number(following));
-                    }
-                    Ok(Some((page, walk)))
-                }
-            },
-        )
+        // The state is the request for the next page; `None` once the walk is over.
+        stream::try_unfold(Some(request), move |next| {
+            let client = client.clone();
+            async move {
+                let Some(request) = next else {
+                    return Ok(None);
+                };
+                let page = client.fetch_page(&request).await?;
+                // Counted from the request's own position, so a walk that starts past the
+                // first page also stops at `total`.
+                let through = u64::from(request.page_number()) * u64::from(request.page_size());
+                let exhausted = if page.total > 0 {
+                    through >= page.total
+                } else {
+                    page.items.len() < request.page_size() as usize
+                };
+                let following = (!page.items.is_empty() && !exhausted).then(|| {
+                    let number = request.page_number().saturating_add(1);
+                    request.with_page_number(number)
+                });
+                Ok(Some((page, following)))
+            }
+        })
     }
 
     /// Walks every item of every page lazily (see [`Client::pages`]).

@@ -33,14 +33,6 @@ pub(crate) struct Sealed {
     pub(crate) first: Option<(u64, Signature)>,
 }
 
-/// Validates and serializes `request` once, without signing (the first attempt signs).
-pub(crate) fn encode<R: ApiRequest>(request: &R) -> Result<Sealed, Error> {
-    let body = nxlink_model::encode(request)
-        .map(Bytes::from)
-        .map_err(|error| encode_error::<R>(error))?;
-    Ok(Sealed { body, first: None })
-}
-
 /// Validates, serializes and signs `request` for time `timestamp_ms`.
 pub(crate) fn seal<R: ApiRequest>(
     request: &R,
@@ -51,7 +43,9 @@ pub(crate) fn seal<R: ApiRequest>(
     let signer = begin_signature(credentials, profile, timestamp_ms);
     let hint = request.encoded_size_hint();
     let (body, signer) = if hint < PIPELINE_THRESHOLD {
-        let body = encode(request)?.body;
+        let body = nxlink_model::encode(request)
+            .map(Bytes::from)
+            .map_err(encode_error::<R>)?;
         let mut signer = signer;
         signer.update(&body);
         (body, signer)
