@@ -210,6 +210,75 @@ impl AppendContactsResult {
     pub fn rejected(&self) -> &[RejectedContact] {
         &self.err_list
     }
+
+    /// Checks that this answer accounts for exactly the contacts `sent`: a `successCount`
+    /// is given, it and the `errList` add up to the batch (as does `totalCount`, when given),
+    /// and every `errList` entry names a distinct contact of the batch (by `contactId`, or by
+    /// `phoneNumber` when it gives no id). An answer that fails this says nothing reliable
+    /// about which contacts were added; the reason names the mismatch.
+    pub fn check_against(&self, sent: &[Contact]) -> Result<(), String> {
+        let batch = sent.len() as u64;
+        let Some(success) = self.success_count else {
+            return Err(format!(
+                "the answer gives no successCount for a batch of {batch}"
+            ));
+        };
+        if let Some(total) = self.total_count
+            && total != batch
+        {
+            return Err(format!(
+                "the answer's totalCount is {total} for a batch of {batch}"
+            ));
+        }
+        let refused = self.err_list.len() as u64;
+        if success.checked_add(refused) != Some(batch) {
+            return Err(format!(
+                "successCount {success} and {refused} errList entries do not add up to the \
+                 batch of {batch}"
+            ));
+        }
+        if self.err_list.is_empty() {
+            return Ok(());
+        }
+        // Each entry must claim its own contact of the batch.
+        let mut by_id: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(sent.len());
+        let mut by_phone: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (index, contact) in sent.iter().enumerate() {
+            by_id.insert(contact.contact_id.as_str(), index);
+            by_phone
+                .entry(contact.phone_number.as_str())
+                .or_default()
+                .push(index);
+        }
+        let mut claimed = vec![false; sent.len()];
+        for entry in &self.err_list {
+            let candidates: Vec<usize> = match (&entry.contact_id, &entry.phone_number) {
+                (Some(id), _) => by_id.get(id.as_str()).copied().into_iter().collect(),
+                (None, Some(phone)) => by_phone.get(phone.as_str()).cloned().unwrap_or_default(),
+                (None, None) => {
+                    return Err(
+                        "an errList entry names neither a contactId nor a phoneNumber".into(),
+                    );
+                }
+            };
+            match candidates.into_iter().find(|&index| !claimed[index]) {
+                Some(index) => claimed[index] = true,
+                None => {
+                    let key = entry
+                        .contact_id
+                        .as_deref()
+                        .or(entry.phone_number.as_deref())
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "errList names {key:?}, which is not a contact of this batch (or is named twice)"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -250,6 +319,45 @@ mod tests {
             "{json}"
         );
         assert_eq!(full.validate(), Ok(()));
+    }
+
+    #[test]
+    fn an_answer_must_account_for_exactly_the_batch() {
+        let sent = [
+            Contact::new("c-1", "A", "13800000001"),
+            Contact::new("c-2", "B", "13800000002"),
+        ];
+        let answer = |json: &str| -> AppendContactsResult {
+            serde_json::from_str(json).expect("answer parses")
+        };
+        assert_eq!(
+            answer(r#"{"successCount":2,"totalCount":2}"#).check_against(&sent),
+            Ok(())
+        );
+        assert_eq!(
+            answer(r#"{"successCount":1,"errList":[{"contactId":"c-2","errMsg":"x"}]}"#)
+                .check_against(&sent),
+            Ok(())
+        );
+        assert_eq!(
+            answer(r#"{"successCount":1,"errList":[{"phoneNumber":"13800000001"}]}"#)
+                .check_against(&sent),
+            Ok(())
+        );
+        let refused = |json: &str| answer(json).check_against(&sent).expect_err(json);
+        assert!(refused("{}").contains("no successCount"));
+        assert!(refused(r#"{"successCount":3}"#).contains("do not add up"));
+        assert!(refused(r#"{"successCount":2,"totalCount":3}"#).contains("totalCount is 3"));
+        assert!(
+            refused(r#"{"successCount":1,"errList":[{"contactId":"c-9"}]}"#)
+                .contains("\"c-9\", which is not a contact of this batch")
+        );
+        assert!(
+            refused(r#"{"successCount":0,"errList":[{"contactId":"c-1"},{"contactId":"c-1"}]}"#)
+                .contains("named twice")
+        );
+        assert!(refused(r#"{"successCount":1,"errList":[{}]}"#).contains("neither"));
+        assert!(refused(&format!(r#"{{"successCount":{}}}"#, u64::MAX)).contains("add up"));
     }
 
     #[test]

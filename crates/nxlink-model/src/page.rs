@@ -7,8 +7,7 @@ use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::absent::null_as_default;
-use crate::lenient::int_or_default;
+use crate::lenient::{int, int_or_default};
 use crate::request::ApiRequest;
 use crate::validation::Violations;
 
@@ -109,8 +108,8 @@ impl<T> IntoIterator for Page<T> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 struct PageWire<T> {
-    #[serde(default, deserialize_with = "int_or_default")]
-    total: u64,
+    #[serde(default, deserialize_with = "int")]
+    total: Option<u64>,
     #[serde(default, deserialize_with = "int_or_default")]
     page_number: u32,
     #[serde(default, deserialize_with = "int_or_default")]
@@ -121,9 +120,18 @@ struct PageWire<T> {
         alias = "records",
         alias = "rows",
         alias = "items",
-        deserialize_with = "null_as_default"
+        deserialize_with = "null_as_empty_list"
     )]
-    items: Vec<T>,
+    items: Option<Vec<T>>,
+}
+
+/// A present item array, `null` reading as empty; `None` only when the key is absent.
+fn null_as_empty_list<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<Vec<T>>::deserialize(deserializer).map(|list| Some(list.unwrap_or_default()))
 }
 
 struct PageVisitor<T>(PhantomData<T>);
@@ -137,11 +145,27 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let wire = PageWire::<T>::deserialize(MapAccessDeserializer::new(map))?;
+        // An honest empty page may leave its list out, but says `total`; an object with
+        // neither, or a total of items with no list to hold them, is not a page.
+        let items = match (wire.items, wire.total) {
+            (Some(items), _) => items,
+            (None, Some(0)) => Vec::new(),
+            (None, Some(total)) => {
+                return Err(serde::de::Error::custom(format!(
+                    "the page claims a total of {total} items but carries no item list (`list`)"
+                )));
+            }
+            (None, None) => {
+                return Err(serde::de::Error::custom(
+                    "not a page: neither an item list (`list`) nor a `total`",
+                ));
+            }
+        };
         Ok(Page {
-            total: wire.total,
+            total: wire.total.unwrap_or(0),
             page_number: wire.page_number,
             page_size: wire.page_size,
-            items: wire.items,
+            items,
         })
     }
 

@@ -55,7 +55,13 @@ fn page_item_array_accepts_every_known_name() {
 
 #[test]
 fn page_fields_default_when_missing_or_null() {
-    let page: Page<Route> = serde_json::from_str("{}").expect("empty object");
+    // An object with neither an item list nor a total is not a page (a gateway answering
+    // `{"code":0}` must not read as "nothing matches"); an honest empty page says total 0.
+    let error = serde_json::from_str::<Page<Route>>("{}").expect_err("not a page");
+    assert!(error.to_string().contains("not a page"), "{error}");
+    let error = serde_json::from_str::<Page<Route>>(r#"{"total":4}"#).expect_err("no list");
+    assert!(error.to_string().contains("claims a total of 4 items"), "{error}");
+    let page: Page<Route> = serde_json::from_str(r#"{"total":0}"#).expect("empty page");
     assert_eq!(page, Page::default());
     assert!(page.is_last());
     let page: Page<Route> =

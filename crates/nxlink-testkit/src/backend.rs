@@ -15,6 +15,7 @@ use crate::numbers::NumberPolicy;
 use crate::outcome::OutcomeRule;
 use crate::page::PageShape;
 use crate::recorder::Recorder;
+use crate::repeats::RepeatedContactIds;
 use crate::simulation::Simulation;
 use crate::state::Store;
 
@@ -35,6 +36,8 @@ pub(crate) struct Backend {
     pub(crate) outbox: Outbox,
     pub(crate) simulation: Simulation,
     pub(crate) page_shape: PageShape,
+    /// What call/append does with a contact id the task holds.
+    pub(crate) repeated_contact_ids: RepeatedContactIds,
     /// Largest request body read, in bytes.
     pub(crate) max_body_bytes: usize,
     /// Print one line per request on stderr (the binary's request log).

@@ -25,6 +25,7 @@ use crate::numbers::NumberPolicy;
 use crate::outcome::{CallOutcome, OutcomeRule};
 use crate::page::PageShape;
 use crate::recorder::Recorder;
+use crate::repeats::RepeatedContactIds;
 use crate::server;
 use crate::simulation::{self, DEFAULT_SIMULATION_STEP, Simulation};
 use crate::state::Store;
@@ -45,6 +46,7 @@ pub struct EmulatorBuilder {
     outcomes: OutcomeRule,
     faults: Vec<FaultRule>,
     page_shape: PageShape,
+    repeated_contact_ids: RepeatedContactIds,
     step: Duration,
     realtime: Option<f64>,
     max_body_bytes: usize,
@@ -63,6 +65,7 @@ impl Default for EmulatorBuilder {
             outcomes: OutcomeRule::default(),
             faults: Vec::new(),
             page_shape: PageShape::default(),
+            repeated_contact_ids: RepeatedContactIds::default(),
             step: DEFAULT_SIMULATION_STEP,
             realtime: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -81,6 +84,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("catalog", &self.catalog)
             .field("faults", &self.faults)
             .field("page_shape", &self.page_shape)
+            .field("repeated_contact_ids", &self.repeated_contact_ids)
             .field("step", &self.step)
             .field("realtime", &self.realtime)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -136,6 +140,13 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn route(mut self, route_id: impl Into<String>, name: impl Into<String>) -> Self {
         self.catalog.add_route(route_id, name);
+        self
+    }
+
+    /// What call/append does with a contact id the task already holds (default: refuse).
+    #[must_use]
+    pub fn repeated_contact_ids(mut self, rule: RepeatedContactIds) -> Self {
+        self.repeated_contact_ids = rule;
         self
     }
 
@@ -237,6 +248,7 @@ impl EmulatorBuilder {
             outbox,
             simulation: Simulation::new(self.step),
             page_shape: self.page_shape,
+            repeated_contact_ids: self.repeated_contact_ids,
             max_body_bytes: self.max_body_bytes,
             log_requests: self.log_requests,
         });

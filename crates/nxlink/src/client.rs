@@ -25,6 +25,8 @@ pub struct Reply<T> {
     pub data: T,
     /// The gateway's `traceId`, to quote to support.
     pub trace_id: Option<String>,
+    /// The envelope's `message` (`"success"` on success, as documented).
+    pub message: String,
 }
 
 /// A client for the NXLink AI-agent OpenAPI. Cheap to clone: clones share one connection pool.
@@ -254,6 +256,7 @@ fn read_answer<R: ApiRequest>(
             Ok(Reply {
                 data,
                 trace_id: envelope.trace_id,
+                message: envelope.message,
             })
         }
         Err(typed_error) => {

@@ -38,6 +38,11 @@ pub struct AppendReport {
     /// Batches that were not submitted, or whose outcome is unknown, with the error and the
     /// contacts themselves so the run can be resumed with exactly them.
     pub failed: Vec<FailedBatch>,
+    /// Ids (also in `submitted`) accepted by a re-send after an attempt whose answer was
+    /// lost: that attempt may have arrived too, so a gateway that accepts a repeated
+    /// `contactId` may now hold these twice. An upper bound; empty when nothing was re-sent,
+    /// or when the re-send's answer showed the gateway refusing ids it already holds.
+    pub maybe_doubled: Vec<String>,
 }
 
 /// A batch that did not go through.
@@ -74,7 +79,19 @@ impl AppendReport {
 
     /// Adds one batch's outcome: the gateway's refusals are matched to contacts by id (or, when
     /// the gateway gives no id, by number); every other contact of the batch was accepted.
-    fn record(&mut self, contacts: &[Contact], result: Option<AppendContactsResult>) {
+    fn record(&mut self, contacts: &[Contact], answer: BatchAnswer) {
+        let accepted_before = self.submitted.len();
+        let present_before = self.already_present.len();
+        self.record_result(contacts, answer.result);
+        // A re-send answered with "already present" shows the gateway refuses repeats:
+        // what it accepted then was new.
+        if answer.resent && self.already_present.len() == present_before {
+            let accepted = self.submitted[accepted_before..].iter().cloned();
+            self.maybe_doubled.extend(accepted);
+        }
+    }
+
+    fn record_result(&mut self, contacts: &[Contact], result: Option<AppendContactsResult>) {
         let refused = result.map(|result| result.err_list).unwrap_or_default();
         if refused.is_empty() {
             self.submitted
@@ -111,6 +128,49 @@ impl AppendReport {
                 Some(id) => self.already_present.push(id),
                 None => self.rejected.push(entry),
             }
+        }
+    }
+}
+
+/// A batch's checked answer, and whether it took more than one send.
+#[derive(Debug)]
+struct BatchAnswer {
+    result: Option<AppendContactsResult>,
+    resent: bool,
+}
+
+/// The answer to a batch, when it accounts for the batch; otherwise the batch's outcome is
+/// unknown. A code-0 answer without `data` is read as "all accepted" only in the form the
+/// gateway is documented to send (`message` "success" and a `traceId`).
+fn checked_answer(
+    sent: &[Contact],
+    reply: Reply<Option<AppendContactsResult>>,
+) -> Result<Option<AppendContactsResult>, Error> {
+    let problem = match &reply.data {
+        Some(result) => result.check_against(sent).err(),
+        None if reply.message == "success"
+            && reply.trace_id.as_deref().is_some_and(|id| !id.is_empty()) =>
+        {
+            None
+        }
+        None => Some(
+            "the answer carries no counts (data) and is not the documented bare acknowledgement"
+                .to_owned(),
+        ),
+    };
+    match problem {
+        None => Ok(reply.data),
+        Some(reason) => {
+            let cause = Error::decode(AppendBatch::PATH, http::StatusCode::OK, &reason, b"");
+            Err(Error::outcome_unknown(
+                AppendBatch::PATH,
+                format!(
+                    "the gateway answered code 0 but its answer does not account for the batch of {} \
+                     contacts ({reason}); which of them were added is unknown",
+                    sent.len()
+                ),
+                cause,
+            ))
         }
     }
 }
@@ -197,7 +257,7 @@ impl Client {
         let mut report = AppendReport::default();
         for (index, chunk, result) in outcomes {
             match result {
-                Ok(reply) => report.record(chunk, reply.data),
+                Ok(answer) => report.record(chunk, answer),
                 Err(error) => report.failed.push(FailedBatch {
                     index,
                     first_contact: offset + index * batching.size,
@@ -214,36 +274,41 @@ impl Client {
         index: usize,
         chunk: &'b [Contact],
         request: AppendBatch<'b>,
-    ) -> (
-        usize,
-        &'b [Contact],
-        Result<Reply<Option<AppendContactsResult>>, Error>,
-    ) {
+    ) -> (usize, &'b [Contact], Result<BatchAnswer, Error>) {
         (index, chunk, self.send_batch(&request).await)
     }
 
-    /// Sends one batch. When its outcome is unknown it is sent again (within the retry
-    /// budget): contact ids are the key that makes this safe, since the gateway refuses a
-    /// contact id it already holds, and such refusals are reported as already present.
-    async fn send_batch(
-        &self,
-        batch: &AppendBatch<'_>,
-    ) -> Result<Reply<Option<AppendContactsResult>>, Error> {
+    /// Sends one batch and checks the answer accounts for it.
+    ///
+    /// When the exchange broke after sending (or the gateway answered 5xx) the batch is sent
+    /// again within the retry budget: contact ids are the key, since the emulator (and, we
+    /// expect, the gateway) refuses a contact id the task holds, reported as already present;
+    /// what such a re-send accepted is in [`AppendReport::maybe_doubled`]. A code-0 answer
+    /// that does not account for the batch is never re-sent: its outcome is unknown.
+    async fn send_batch(&self, batch: &AppendBatch<'_>) -> Result<BatchAnswer, Error> {
         let mut sealed = self.seal(batch)?;
         let mut budget = self.budget();
+        let mut resent = false;
         loop {
             let answer = self.deliver::<AppendBatch<'_>>(&sealed, &mut budget).await;
             // A re-send is signed afresh.
             sealed.first = None;
             match answer {
-                Err(error) if error.is_outcome_unknown() => match budget.next_resend(&error) {
-                    Some(wait) => {
-                        telemetry::resending(AppendBatch::PATH, &error, wait);
-                        tokio::time::sleep(wait).await;
+                Err(error) if error.is_outcome_unknown() && !error.is_unreadable_answer() => {
+                    match budget.next_resend(&error) {
+                        Some(wait) => {
+                            telemetry::resending(AppendBatch::PATH, &error, wait);
+                            resent = true;
+                            tokio::time::sleep(wait).await;
+                        }
+                        None => return Err(error),
                     }
-                    None => return Err(error),
-                },
-                answer => return answer,
+                }
+                Err(error) => return Err(error),
+                Ok(reply) => {
+                    return checked_answer(batch.list, reply)
+                        .map(|result| BatchAnswer { result, resent });
+                }
             }
         }
     }

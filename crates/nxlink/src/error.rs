@@ -243,6 +243,16 @@ impl Error {
         }
     }
 
+    /// Whether the gateway answered, but with something that is not a valid answer to the
+    /// request (an unreadable body, or a code-0 answer that does not account for what was
+    /// sent): it may well have acted on the request, so such a write is never re-sent.
+    pub fn is_unreadable_answer(&self) -> bool {
+        matches!(
+            self.inner.detail,
+            Detail::Decode { .. } | Detail::OutcomeUnknown { .. }
+        )
+    }
+
     /// The transport failure underneath, if that is what this is.
     pub fn transport_error(&self) -> Option<&TransportError> {
         match &self.inner.detail {

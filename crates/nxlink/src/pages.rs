@@ -7,42 +7,102 @@ use crate::client::Client;
 use crate::error::Error;
 
 impl Client {
-    /// Fetches one page of any paged endpoint.
+    /// Fetches one page of any paged endpoint. A code-0 answer that is not a page (no item
+    /// list and no `total`) is an error, never an empty page.
     pub async fn fetch_page<R: PagedRequest>(&self, request: &R) -> Result<Page<R::Item>, Error> {
-        Ok(self.send(request).await?.data.unwrap_or_default())
+        self.send(request).await?.data.ok_or_else(|| {
+            Error::decode(
+                R::PATH,
+                http::StatusCode::OK,
+                "a successful answer carried no page",
+                b"",
+            )
+        })
     }
 
     /// Walks every page lazily, starting at the request's page and stopping at `total`.
     ///
     /// Each page is fetched only when the previous one has been consumed. When the gateway
-    /// gives no `total`, the walk stops at the first short or empty page.
+    /// gives no `total`, the walk stops at the first short or empty page. A gateway whose
+    /// pages contradict its `total` ends the walk with an error rather than running on or
+    /// stopping short in silence: a page that repeats the one before, an empty or short page
+    /// before `total` items were read, or more items than `total`.
     pub fn pages<R>(&self, request: R) -> impl Stream<Item = Result<Page<R::Item>, Error>> + Send
     where
         R: PagedRequest + Send + Sync + 'static,
-        R::Item: Send,
+        R::Item: Send + PartialEq + Clone,
     {
         let client = self.clone();
-        // The state is the request for the next page; `None` once the walk is over.
-        stream::try_unfold(Some(request), move |next| {
+        // A walk that starts past the first page counts the pages before it as read.
+        let skipped =
+            u64::from(request.page_number().saturating_sub(1)) * u64::from(request.page_size());
+        let start = Walk {
+            next: Some(request),
+            previous: PageEnds::default(),
+            read: skipped,
+        };
+        stream::try_unfold(start, move |walk| {
             let client = client.clone();
             async move {
-                let Some(request) = next else {
+                let Some(request) = walk.next else {
                     return Ok(None);
                 };
                 let page = client.fetch_page(&request).await?;
-                // Counted from the request's own position, so a walk that starts past the
-                // first page also stops at `total`.
-                let through = u64::from(request.page_number()) * u64::from(request.page_size());
-                let exhausted = if page.total > 0 {
-                    through >= page.total
-                } else {
-                    page.items.len() < request.page_size() as usize
+                let read = walk.read + page.items.len() as u64;
+                let number = request.page_number();
+                let inconsistent = |what: String| {
+                    Err(Error::decode(
+                        R::PATH,
+                        http::StatusCode::OK,
+                        format!(
+                            "the gateway's pages are inconsistent: {what}; the walk stopped after {read} items"
+                        ),
+                        b"",
+                    ))
                 };
-                let following = (!page.items.is_empty() && !exhausted).then(|| {
-                    let number = request.page_number().saturating_add(1);
-                    request.with_page_number(number)
-                });
-                Ok(Some((page, following)))
+                if !page.items.is_empty() && walk.previous.same_as(&page.items) {
+                    return inconsistent(format!(
+                        "page {number} repeats page {}",
+                        number.saturating_sub(1)
+                    ));
+                }
+                let short = page.items.len() < request.page_size() as usize;
+                let exhausted = if page.total > 0 {
+                    if read > page.total {
+                        return inconsistent(format!(
+                            "{read} items read, more than the total of {}",
+                            page.total
+                        ));
+                    }
+                    if short && read < page.total {
+                        return inconsistent(format!(
+                            "page {number} holds {} items (asked for {}) though total says {}",
+                            page.items.len(),
+                            request.page_size(),
+                            page.total
+                        ));
+                    }
+                    read >= page.total
+                } else {
+                    short
+                };
+                let next = if exhausted {
+                    None
+                } else {
+                    match number.checked_add(1) {
+                        Some(following) => Some(request.with_page_number(following)),
+                        None => return inconsistent("no page number is left".to_owned()),
+                    }
+                };
+                let previous = PageEnds::of(&page.items);
+                Ok(Some((
+                    page,
+                    Walk {
+                        next,
+                        previous,
+                        read,
+                    },
+                )))
             }
         })
     }
@@ -51,11 +111,51 @@ impl Client {
     pub fn items<R>(&self, request: R) -> impl Stream<Item = Result<R::Item, Error>> + Send
     where
         R: PagedRequest + Send + Sync + 'static,
-        R::Item: Send,
+        R::Item: Send + PartialEq + Clone,
     {
         self.pages(request)
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+}
+
+/// Where a page walk stands: the request for the next page (`None` once over), the last
+/// page's items (to catch a gateway repeating a page) and how many items were read.
+struct Walk<R, T> {
+    next: Option<R>,
+    previous: PageEnds<T>,
+    read: u64,
+}
+
+/// A page's first and last items and its length: enough to recognise the page served again.
+struct PageEnds<T> {
+    ends: Option<(T, T)>,
+    len: usize,
+}
+
+impl<T> Default for PageEnds<T> {
+    fn default() -> Self {
+        PageEnds { ends: None, len: 0 }
+    }
+}
+
+impl<T: PartialEq + Clone> PageEnds<T> {
+    fn of(items: &[T]) -> Self {
+        PageEnds {
+            ends: items.first().cloned().zip(items.last().cloned()),
+            len: items.len(),
+        }
+    }
+
+    fn same_as(&self, items: &[T]) -> bool {
+        match &self.ends {
+            Some((first, last)) => {
+                self.len == items.len()
+                    && items.first() == Some(first)
+                    && items.last() == Some(last)
+            }
+            None => false,
+        }
     }
 }

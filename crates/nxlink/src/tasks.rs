@@ -113,6 +113,14 @@ fn created(data: Option<CreateTaskResult>, trace_id: Option<String>) -> Result<C
             b"",
         )
     })?;
+    if result.task_id.trim().is_empty() {
+        return Err(Error::decode(
+            CreateTaskRequest::PATH,
+            http::StatusCode::OK,
+            "a successful task/create answer carried no taskId",
+            b"",
+        ));
+    }
     Ok(CreatedTask::from_result(result, trace_id))
 }
 
@@ -175,8 +183,10 @@ impl Client {
             let error = match self
                 .deliver::<CreateTaskHead<'_>>(&sealed, &mut budget)
                 .await
+                .and_then(|reply| created(reply.data, reply.trace_id))
             {
-                Ok(reply) => return created(reply.data, reply.trace_id),
+                Ok(task) => return Ok(task),
+                // Includes a code-0 answer that names no task: reconciled like a lost one.
                 Err(error) if error.is_outcome_unknown() => error,
                 Err(error) => return Err(error),
             };
@@ -197,6 +207,19 @@ impl Client {
                             "task/create timed out after sending; no task with userTaskId \
                              {user_task_id:?} exists yet, but the gateway may still create it: \
                              look it up by that userTaskId before creating it again"
+                        ),
+                        error,
+                    ));
+                }
+                // The gateway answered, so it acted on the request somehow: an answer it did
+                // not make sense of is no proof that nothing was created.
+                Ok(None) if error.is_unreadable_answer() => {
+                    return Err(Error::outcome_unknown(
+                        CreateTaskRequest::PATH,
+                        format!(
+                            "task/create was answered with something that is not a created task, \
+                             and no task with userTaskId {user_task_id:?} is listed: it was not \
+                             sent again; look it up by that userTaskId before creating it again"
                         ),
                         error,
                     ));

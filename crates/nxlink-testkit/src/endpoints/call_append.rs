@@ -16,6 +16,7 @@ use super::count;
 use crate::backend::Backend;
 use crate::gateway::Caller;
 use crate::import::{Import, Shape};
+use crate::repeats::RepeatedContactIds;
 use crate::reply::Reply;
 
 /// Where this endpoint lives.
@@ -63,11 +64,13 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         if entry.task.status.is_finished() {
             return Reply::business("task already finished");
         }
-        import.refuse(|contact| {
-            entry
-                .has_contact(&contact.contact_id)
-                .then(|| format!("Duplicate contactId:{}", contact.contact_id))
-        });
+        if backend.repeated_contact_ids == RepeatedContactIds::Refuse {
+            import.refuse(|contact| {
+                entry
+                    .has_contact(&contact.contact_id)
+                    .then(|| format!("Duplicate contactId:{}", contact.contact_id))
+            });
+        }
         let url = import.request.call_callback_url.clone();
         let imported = import.request.list.len();
         for contact in std::mem::take(&mut import.request.list) {
