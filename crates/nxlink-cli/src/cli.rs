@@ -164,9 +164,11 @@ pub(crate) struct BatchArgs {
 pub(crate) enum ContactsCommand {
     /// Append every row of a CSV to a task, streaming, in batches, with a progress bar.
     ///
-    /// Rows that were refused or could not be sent are written, in the input's column
-    /// layout, to the failed-rows file: append that file to resume. Ctrl-C stops the run
-    /// and writes the file too.
+    /// A journal next to the CSV records every batch sent and answered: after any stop
+    /// (Ctrl-C, SIGTERM, a kill), re-running the same command skips what the gateway
+    /// acknowledged and sends again only what was in flight, saying so. Rows not in the task
+    /// (invalid, repeated, refused, unsent) are written, in the input's layout, to the
+    /// failed-rows file, complete or not at all.
     Append(AppendArgs),
     /// Delete a contact that has not been dialled yet.
     Delete(DeleteArgs),
@@ -196,6 +198,10 @@ pub(crate) struct AppendArgs {
     /// Where to write refused and unsent rows (default: the CSV's path + .failed.csv).
     #[arg(long, value_name = "FILE")]
     pub(crate) failed_out: Option<PathBuf>,
+    /// The run's journal, which makes re-running the same command resume exactly
+    /// (default: the CSV's path + .journal).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) journal: Option<PathBuf>,
     /// Default calling code for numbers given without one (countryCode, 1–3 digits).
     #[arg(long, value_name = "CODE")]
     pub(crate) country_code: Option<String>,

@@ -139,18 +139,6 @@ impl ContactsReader {
         Ok(Some(Row { line, raw, contact }))
     }
 
-    /// Reads up to `max` rows; fewer only at the end of the file.
-    pub(crate) fn next_chunk(&mut self, max: usize) -> Result<Vec<Row>, CliError> {
-        let mut rows = Vec::with_capacity(max.min(16_384));
-        while rows.len() < max {
-            match self.next_row()? {
-                Some(row) => rows.push(row),
-                None => break,
-            }
-        }
-        Ok(rows)
-    }
-
     /// Turns a record into a contact, or lists every problem of the row.
     fn contact(&self, line: u64, record: &ByteRecord) -> Result<Contact, Vec<Problem>> {
         let layout = &self.layout;
@@ -316,50 +304,109 @@ pub(crate) fn default_failed_path(csv: &Path) -> PathBuf {
 }
 
 /// Writes rows, unchanged, under the input's header: a file to append again to resume.
+///
+/// The rows go to a temporary file beside the target, which [`FailedRows::finish`] syncs
+/// and renames into place: the file the user sees is complete or absent, never cut short by
+/// a kill. Creating one removes a stale file of an earlier run first.
 #[derive(Debug)]
 pub(crate) struct FailedRows {
     path: PathBuf,
-    writer: csv::Writer<File>,
+    partial: PathBuf,
+    writer: Option<csv::Writer<File>>,
     count: u64,
 }
 
 impl FailedRows {
-    /// Creates (or empties) the file and writes the header.
+    /// Starts the file (as a temporary one) and writes the header.
     pub(crate) fn create(path: &Path, headers: &ByteRecord) -> Result<Self, CliError> {
         let cannot = |error: &dyn std::fmt::Display| {
             CliError::usage(format!("cannot write {}: {error}", path.display()))
         };
-        let file = File::create(path).map_err(|error| cannot(&io_reason(&error)))?;
+        match std::fs::remove_file(path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(cannot(&io_reason(&error))),
+        }
+        let partial = partial_path(path);
+        let file = File::create(&partial).map_err(|error| cannot(&io_reason(&error)))?;
         let mut writer = WriterBuilder::new().flexible(true).from_writer(file);
         writer
             .write_byte_record(headers)
             .map_err(|error| cannot(&error))?;
         Ok(FailedRows {
             path: path.to_path_buf(),
-            writer,
+            partial,
+            writer: Some(writer),
             count: 0,
         })
     }
 
+    fn cannot(&self, error: &dyn std::fmt::Display) -> CliError {
+        CliError::failed(format!("cannot write {}: {error}", self.path.display()))
+    }
+
     /// Writes one row as it was read.
     pub(crate) fn write(&mut self, row: &ByteRecord) -> Result<(), CliError> {
-        self.writer.write_byte_record(row).map_err(|error| {
-            CliError::failed(format!("cannot write {}: {error}", self.path.display()))
-        })?;
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        if let Err(error) = writer.write_byte_record(row) {
+            return Err(self.cannot(&error));
+        }
         self.count += 1;
         Ok(())
     }
 
-    /// Flushes the file; returns how many rows it holds.
+    /// Completes the file: synced and renamed into place when it holds rows, no file at all
+    /// when it does not. Returns how many rows it holds.
     pub(crate) fn finish(mut self) -> Result<u64, CliError> {
-        self.writer.flush().map_err(|error| {
-            CliError::failed(format!(
-                "cannot write {}: {}",
-                self.path.display(),
-                io_reason(&error)
-            ))
-        })?;
+        let Some(writer) = self.writer.take() else {
+            return Ok(0);
+        };
+        let file = writer
+            .into_inner()
+            .map_err(|error| self.cannot(&io_reason(error.error())))?;
+        if self.count == 0 {
+            drop(file);
+            let _ = std::fs::remove_file(&self.partial);
+            return Ok(0);
+        }
+        file.sync_all()
+            .map_err(|error| self.cannot(&io_reason(&error)))?;
+        drop(file);
+        std::fs::rename(&self.partial, &self.path)
+            .map_err(|error| self.cannot(&io_reason(&error)))?;
+        sync_parent(&self.path);
         Ok(self.count)
+    }
+}
+
+impl Drop for FailedRows {
+    /// Not finished (an error, or a stop): the partial file is removed.
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// The temporary file a failed-rows file is written to: hidden, beside it.
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Makes a rename durable: syncs the directory holding `path` (best effort: not every
+/// platform can open a directory).
+fn sync_parent(path: &Path) {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if let Ok(dir) = File::open(parent) {
+        let _ = dir.sync_all();
     }
 }
 

@@ -1,18 +1,27 @@
-//! `nxlink contacts append --task ID|--user-task-id ID --csv FILE`: streams the CSV in chunks
-//! (constant memory however long the file), appends each chunk with `Client::append_all`
-//! (batches in parallel), and writes every row that is not in the task afterwards — invalid,
-//! refused by the gateway, or not sent — to the failed-rows file, in the input's layout.
+//! `nxlink contacts append --task ID|--user-task-id ID --csv FILE`: streams the CSV (constant
+//! memory however long the file), sends its valid contacts in batches with bounded
+//! concurrency, and keeps a journal (see [`crate::journal`]) so that re-running the same
+//! command after any stop resumes exactly: acknowledged batches are skipped, only batches
+//! that were in flight (or whose answer did not check out) are sent again, and the report
+//! says so. Every row that is not in the task afterwards (invalid, repeated within the file,
+//! refused by the gateway, not sent, or of unknown outcome) is written, in the input's
+//! layout, to the failed-rows file, which is complete or absent.
 //!
 //! A failure that every later batch would meet too (credentials, an unknown or finished
-//! task, an unreachable gateway) stops the run, and so does Ctrl-C; the rows not yet read are
-//! then copied to the failed-rows file as they are, so appending that file finishes the job.
-//! The first chunk is a single batch, so a wrong task id costs one request.
+//! task, an unreachable gateway) stops the run, and so do SIGINT, SIGTERM and SIGHUP: the
+//! batches in flight are waited for and recorded, the rows not yet read are copied to the
+//! failed-rows file as they are, and a second signal exits at once.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io::Write;
 use std::path::Path;
+use std::pin::Pin;
 
-use nxlink::model::AppendContactsRequest;
+use csv::ByteRecord;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use nxlink::model::{AppendContactsRequest, Contact};
 use nxlink::{AppendReport, Client, ErrorKind};
 
 use crate::cli::AppendArgs;
@@ -20,14 +29,18 @@ use crate::commands::Outcome;
 use crate::config::Settings;
 use crate::contacts_csv::{ContactsReader, FailedRows, Row, default_failed_path};
 use crate::errors::{CliError, stderr_line};
+use crate::journal::{BatchAnswer, BatchBounds, BatchState, Journal, default_journal_path};
 use crate::output::thousands;
 use crate::progress::Progress;
+use crate::stop_signal::StopSignal;
 use crate::task_lookup;
 
-/// Rows read and sent at a time: about 20 requests of 500, a few MB of memory.
+/// Rows between two progress reports: about 20 requests of 500.
 const CHUNK_ROWS: usize = 10_000;
 /// Problems printed one by one before the rest are only counted.
 const SHOWN_PROBLEMS: u64 = 20;
+/// Batches failing one after another before the run stops: the gateway is not taking them.
+const FAILURES_IN_A_ROW: u32 = 3;
 
 /// What happened to the rows so far.
 #[derive(Debug, Default)]
@@ -37,13 +50,18 @@ struct Tally {
     already_present: u64,
     refused: u64,
     invalid: u64,
+    repeated: u64,
     unsent: u64,
+    unknown: u64,
+    earlier: u64,
+    resent_batches: u64,
+    resent_contacts: u64,
     shown: u64,
 }
 
 impl Tally {
     fn missing(&self) -> u64 {
-        self.refused + self.invalid + self.unsent
+        self.refused + self.invalid + self.repeated + self.unsent + self.unknown
     }
 
     /// A short note for the progress bar.
@@ -51,8 +69,10 @@ impl Tally {
         let mut parts = Vec::new();
         for (count, what) in [
             (self.invalid, "invalid"),
+            (self.repeated, "repeated"),
             (self.refused, "refused"),
             (self.unsent, "unsent"),
+            (self.unknown, "unknown"),
         ] {
             if count > 0 {
                 parts.push(format!("{} {what}", thousands(count)));
@@ -61,6 +81,41 @@ impl Tally {
         parts.join(", ")
     }
 }
+
+/// The rows of one batch, as read: their lines and records, and the contacts.
+#[derive(Debug, Default)]
+struct BatchRows {
+    lines: Vec<u64>,
+    records: Vec<ByteRecord>,
+    contacts: Vec<Contact>,
+}
+
+impl BatchRows {
+    fn len(&self) -> usize {
+        self.contacts.len()
+    }
+
+    fn bounds(&self) -> Option<BatchBounds> {
+        Some(BatchBounds {
+            first_line: *self.lines.first()?,
+            last_line: *self.lines.last()?,
+            size: self.contacts.len() as u64,
+            first_id: self.contacts.first()?.contact_id.clone(),
+            last_id: self.contacts.last()?.contact_id.clone(),
+        })
+    }
+}
+
+/// A batch on its way: the rows it came from, and whether an earlier run had sent it.
+#[derive(Debug)]
+struct Sending {
+    lines: Vec<u64>,
+    records: Vec<ByteRecord>,
+    resent: bool,
+}
+
+type Sent = (u64, Vec<Contact>, Result<AppendReport, nxlink::Error>);
+type SendFuture = Pin<Box<dyn Future<Output = Sent> + Send>>;
 
 /// Appends every row of the CSV.
 pub(crate) async fn run(
@@ -72,7 +127,17 @@ pub(crate) async fn run(
         .failed_out
         .clone()
         .unwrap_or_else(|| default_failed_path(&args.csv));
-    ensure_distinct(&args.csv, &failed_path)?;
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| default_journal_path(&args.csv));
+    ensure_distinct(
+        &args.csv,
+        &failed_path,
+        "the failed-rows file",
+        "--failed-out",
+    )?;
+    ensure_distinct(&args.csv, &journal_path, "the journal", "--journal")?;
     let mut reader = match ContactsReader::open(&args.csv)? {
         Ok(reader) => reader,
         Err(problems) => {
@@ -85,47 +150,100 @@ pub(crate) async fn run(
     };
     let client = settings.client(Some(args.batching))?;
     let task_id = task_lookup::task_id(&client, &args.task).await?;
-    let mut failed = FailedRows::create(&failed_path, reader.headers())?;
+    let (journal, batch_size) = Journal::open(&journal_path, &task_id, args.batching.batch_size)?;
     let progress = Progress::new(reader.file_len());
-    let mut tally = Tally::default();
+    if batch_size != args.batching.batch_size {
+        progress.note(&format!(
+            "resuming with the batch size of the run the journal records: {batch_size}"
+        ));
+    }
+    let failed = FailedRows::create(&failed_path, reader.headers())?;
+    let stop = StopSignal::watch(format!(
+        "re-run the same command to resume (the journal {} has the state)",
+        journal_path.display()
+    ));
+    let mut run = AppendRun {
+        client,
+        task_id: task_id.clone(),
+        args,
+        journal,
+        failed,
+        progress,
+        tally: Tally::default(),
+        batch_size,
+        pending: BatchRows::default(),
+        next_batch: 0,
+        in_flight: FuturesUnordered::new(),
+        sending: HashMap::new(),
+        failures_in_a_row: 0,
+        probed: false,
+        stop_error: None,
+        stop,
+    };
     let chunk_rows = CHUNK_ROWS.max(args.batching.batch_size * args.batching.concurrency);
-    // The first chunk is one batch: a wrong task id or wrong credentials then cost one
-    // request, not a chunk's worth of them.
-    let mut next_size = args.batching.batch_size;
-    let mut stop = None;
-    let mut interrupt = interrupted();
-    while stop.is_none() {
-        let rows = reader.next_chunk(std::mem::replace(&mut next_size, chunk_rows))?;
-        if rows.is_empty() {
+    let mut next_report = batch_size as u64;
+    while run.may_go_on() {
+        let Some(row) = reader.next_row()? else {
             break;
-        }
-        let chunk = Chunk {
-            client: &client,
-            task_id: &task_id,
-            args,
-            progress: &progress,
         };
-        stop = chunk
-            .send(rows, &mut failed, &mut tally, &mut interrupt)
-            .await?;
-        progress.update(tally.read, reader.bytes_read(), &tally.note());
-    }
-    if stop.is_some() {
-        // Not read yet, so not sent: copied as they are, to be appended later.
-        while let Some(row) = reader.next_row()? {
-            tally.read += 1;
-            tally.unsent += 1;
-            failed.write(&row.raw)?;
+        run.take(row).await?;
+        if run.tally.read == next_report {
+            next_report += chunk_rows as u64;
+            run.progress
+                .update(run.tally.read, reader.bytes_read(), &run.tally.note());
         }
     }
-    progress.finish();
-    let elapsed = progress.elapsed();
-    let rate = progress.rate(tally.read);
+    if run.may_go_on() {
+        run.dispatch().await?;
+    }
+    run.drain().await?;
+    let stopped = run.stopped_error();
+    if stopped.is_some() {
+        // Not sent: the pending rows, and the rows not read yet, copied as they are.
+        let pending = std::mem::take(&mut run.pending);
+        run.tally.unsent += pending.len() as u64;
+        for record in &pending.records {
+            run.failed.write(record)?;
+        }
+        while let Some(row) = reader.next_row()? {
+            run.tally.read += 1;
+            run.tally.unsent += 1;
+            run.failed.write(&row.raw)?;
+        }
+    }
+    run.progress
+        .update(run.tally.read, reader.bytes_read(), &run.tally.note());
+    run.progress.finish();
+    let elapsed = run.progress.elapsed();
+    let rate = run.progress.rate(run.tally.read);
+    let totals = run.journal.totals()?;
+    let AppendRun {
+        journal,
+        failed,
+        tally,
+        ..
+    } = run;
+    journal.close()?;
     let written = failed.finish()?;
     print_summary(out, &task_id, &tally, elapsed, rate)?;
+    if tally.resent_batches > 0 {
+        writeln!(
+            out,
+            "re-sent {} batches ({} contacts) whose outcome an earlier run did not learn (in flight when it stopped, or answered unreadably)",
+            thousands(tally.resent_batches),
+            thousands(tally.resent_contacts)
+        )?;
+    }
+    if totals.maybe_doubled > 0 {
+        writeln!(
+            out,
+            "may be doubled: {} contacts were accepted by a re-send whose first send may also have arrived; \
+             a gateway that accepts a repeated contactId may hold them twice (all runs of this journal)",
+            thousands(totals.maybe_doubled)
+        )?;
+    }
+    writeln!(out, "journal: {}", journal_path.display())?;
     if written == 0 {
-        // Created by this run and holding only the header: nothing to resume.
-        let _ = std::fs::remove_file(&failed_path);
         writeln!(out, "no failed rows")?;
     } else {
         writeln!(
@@ -136,225 +254,320 @@ pub(crate) async fn run(
         )?;
         writeln!(out, "  to resume: {}", resume_hint(&task_id, &failed_path))?;
     }
+    if tally.unsent + tally.unknown > 0 {
+        writeln!(
+            out,
+            "  or re-run the same command: the journal skips what the gateway acknowledged"
+        )?;
+    }
     out.flush()?;
-    match stop {
+    match stopped {
         Some(error) => Err(error),
         None if tally.missing() > 0 => Ok(Outcome::Incomplete),
         None => Ok(Outcome::Done),
     }
 }
 
-/// One chunk's context.
-struct Chunk<'a> {
-    client: &'a Client,
-    task_id: &'a str,
+/// One run's state: the journal, the failed-rows file, the batch being filled, the batches
+/// in flight.
+struct AppendRun<'a> {
+    client: Client,
+    task_id: String,
     args: &'a AppendArgs,
-    progress: &'a Progress,
+    journal: Journal,
+    failed: FailedRows,
+    progress: Progress,
+    tally: Tally,
+    batch_size: usize,
+    pending: BatchRows,
+    next_batch: u64,
+    in_flight: FuturesUnordered<SendFuture>,
+    sending: HashMap<u64, Sending>,
+    failures_in_a_row: u32,
+    probed: bool,
+    stop_error: Option<CliError>,
+    stop: StopSignal,
 }
 
-impl Chunk<'_> {
-    /// Sends a chunk's valid rows and writes its failed ones; returns the error to stop at
-    /// when later chunks would fail the same way.
-    async fn send(
-        &self,
-        rows: Vec<Row>,
-        failed: &mut FailedRows,
-        tally: &mut Tally,
-        interrupt: &mut Interrupt,
-    ) -> Result<Option<CliError>, CliError> {
-        tally.read += rows.len() as u64;
-        let mut failed_rows = vec![false; rows.len()];
-        let mut contacts = Vec::with_capacity(rows.len());
-        // Row index of each contact sent, and the first line of each contact id.
-        let mut positions = Vec::with_capacity(rows.len());
-        let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows.len());
-        let mut records = Vec::with_capacity(rows.len());
-        for (index, row) in rows.into_iter().enumerate() {
-            records.push((row.line, row.raw));
-            match row.contact {
-                Err(problems) => {
-                    failed_rows[index] = true;
-                    tally.invalid += 1;
-                    for problem in problems {
-                        self.show(tally, &problem.to_string());
-                    }
-                }
-                Ok(contact) => {
-                    if let Some(line) = first_line.get(&contact.contact_id) {
-                        // One request must not repeat an id; a repeat in a later chunk is
-                        // refused by the gateway and counted as already present.
-                        failed_rows[index] = true;
-                        tally.invalid += 1;
-                        let message = format!(
-                            "{}:{}: contactId {:?} repeats line {line}; not sent",
-                            self.args.csv.display(),
-                            records[index].0,
-                            contact.contact_id
-                        );
-                        self.show(tally, &message);
-                        continue;
-                    }
-                    first_line.insert(contact.contact_id.clone(), records[index].0);
-                    positions.push(index);
-                    contacts.push(contact);
-                }
-            }
-        }
-        let mut stop = None;
-        if !contacts.is_empty() {
-            let mut request = AppendContactsRequest::new(self.task_id, contacts);
-            if let Some(code) = &self.args.country_code {
-                request = request.with_country_code(code.clone());
-            }
-            let answer = tokio::select! {
-                answer = self.client.append_all(&request) => Some(answer),
-                () = interrupt => None,
-            };
-            match answer {
-                // Ctrl-C: the chunk's batches may or may not have arrived. Its rows go to
-                // the failed-rows file with the rest; those that did arrive are counted as
-                // already in the task when it is appended.
-                None => {
-                    for &index in &positions {
-                        failed_rows[index] = true;
-                    }
-                    tally.unsent += positions.len() as u64;
-                    stop = Some(CliError::failed("interrupted (Ctrl-C)"));
-                }
-                Some(Ok(report)) => {
-                    stop = self.record(
-                        &request,
-                        &positions,
-                        report,
-                        &records,
-                        &mut failed_rows,
-                        tally,
-                    );
-                }
-                Some(Err(error)) => {
-                    // Refused before sending (e.g. a bad --country-code): nothing of this
-                    // chunk went out, and nothing later would.
-                    for &index in &positions {
-                        failed_rows[index] = true;
-                    }
-                    tally.unsent += positions.len() as u64;
-                    stop = Some(
-                        CliError::sdk("appending contacts", error)
-                            .on_gateway(self.client.base_url()),
-                    );
-                }
-            }
-        }
-        for ((_, record), failed_row) in records.iter().zip(failed_rows) {
-            if failed_row {
-                failed.write(record)?;
-            }
-        }
-        Ok(stop)
+impl AppendRun<'_> {
+    /// Whether new batches may still be sent: no stop asked for, no error that stops.
+    fn may_go_on(&self) -> bool {
+        self.stop_error.is_none() && self.stop.asked().is_none()
     }
 
-    /// Marks refused and unsent rows from the SDK's report; returns the error to stop at.
-    fn record(
-        &self,
-        request: &AppendContactsRequest,
-        positions: &[usize],
-        report: AppendReport,
-        records: &[(u64, csv::ByteRecord)],
-        failed_rows: &mut [bool],
-        tally: &mut Tally,
-    ) -> Option<CliError> {
-        tally.appended += report.submitted.len() as u64;
-        tally.already_present += report.already_present.len() as u64;
-        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(request.list.len() * 2);
-        for (index, contact) in request.list.iter().enumerate() {
-            by_key.entry(contact.phone_number.as_str()).or_insert(index);
-            by_key.insert(contact.contact_id.as_str(), index);
+    /// Why the run stopped early, if it did.
+    fn stopped_error(&mut self) -> Option<CliError> {
+        self.stop_error.take().or_else(|| {
+            self.stop
+                .asked()
+                .map(|signal| CliError::failed(format!("interrupted ({signal})")))
+        })
+    }
+
+    /// Takes one row: an invalid or repeated one goes to the failed-rows file, a valid one
+    /// to the batch being filled, which is sent once full.
+    async fn take(&mut self, row: Row) -> Result<(), CliError> {
+        self.tally.read += 1;
+        let contact = match row.contact {
+            Err(problems) => {
+                self.tally.invalid += 1;
+                for problem in problems {
+                    self.show(&problem.to_string());
+                }
+                return self.failed.write(&row.raw);
+            }
+            Ok(contact) => contact,
+        };
+        if let Some(first) = self.journal.first_line(&contact.contact_id, row.line)? {
+            self.tally.repeated += 1;
+            let message = format!(
+                "{}:{}: contactId {:?} repeats line {first}; not sent",
+                self.args.csv.display(),
+                row.line,
+                contact.contact_id
+            );
+            self.show(&message);
+            return self.failed.write(&row.raw);
         }
-        let csv = self.args.csv.display();
+        self.pending.lines.push(row.line);
+        self.pending.records.push(row.raw);
+        self.pending.contacts.push(contact);
+        if self.pending.len() >= self.batch_size {
+            self.dispatch().await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the batch being filled, unless an earlier run had it acknowledged: then its
+    /// refused rows are written again and nothing is sent. Waits for a free slot first.
+    async fn dispatch(&mut self) -> Result<(), CliError> {
+        let rows = std::mem::take(&mut self.pending);
+        let Some(bounds) = rows.bounds() else {
+            return Ok(());
+        };
+        let number = self.next_batch;
+        self.next_batch += 1;
+        let resent = match self.journal.batch(number)? {
+            Some(recorded) if recorded.bounds != bounds => {
+                return Err(changed_input(
+                    &self.args.csv,
+                    number,
+                    &recorded.bounds,
+                    &bounds,
+                ));
+            }
+            Some(recorded) if recorded.state == BatchState::Acknowledged => {
+                self.tally.earlier += recorded.appended + recorded.already;
+                let refused = self.journal.refused(number)?;
+                for (line, record) in rows.lines.iter().zip(&rows.records) {
+                    if refused.contains_key(line) {
+                        self.tally.refused += 1;
+                        self.failed.write(record)?;
+                    }
+                }
+                return Ok(());
+            }
+            Some(recorded) => matches!(recorded.state, BatchState::InFlight | BatchState::Unknown),
+            None => false,
+        };
+        while self.in_flight.len() >= self.args.batching.concurrency {
+            if let Some(done) = self.in_flight.next().await {
+                self.settle(done)?;
+            }
+        }
+        if !self.may_go_on() {
+            self.tally.unsent += rows.len() as u64;
+            for record in &rows.records {
+                self.failed.write(record)?;
+            }
+            return Ok(());
+        }
+        // Committed before a byte is sent: after any stop, this batch is known to be in flight.
+        self.journal.mark_in_flight(number, &bounds)?;
+        if resent {
+            self.tally.resent_batches += 1;
+            self.tally.resent_contacts += rows.len() as u64;
+        }
+        let mut request = AppendContactsRequest::new(self.task_id.clone(), rows.contacts);
+        if let Some(code) = &self.args.country_code {
+            request = request.with_country_code(code.clone());
+        }
+        let client = self.client.clone();
+        self.in_flight.push(Box::pin(async move {
+            let result = client.append_all(&request).await;
+            (number, request.list, result)
+        }));
+        self.sending.insert(
+            number,
+            Sending {
+                lines: rows.lines,
+                records: rows.records,
+                resent,
+            },
+        );
+        if !self.probed {
+            // The run's first request goes alone: a wrong task id or wrong credentials then
+            // cost one request, not a window of them.
+            self.probed = true;
+            self.drain().await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for every batch in flight.
+    async fn drain(&mut self) -> Result<(), CliError> {
+        while let Some(done) = self.in_flight.next().await {
+            self.settle(done)?;
+        }
+        Ok(())
+    }
+
+    /// Records a batch's outcome in the journal, the tally and the failed-rows file.
+    fn settle(&mut self, (number, contacts, result): Sent) -> Result<(), CliError> {
+        let Some(sending) = self.sending.remove(&number) else {
+            return Ok(());
+        };
+        let count = sending.records.len() as u64;
+        let report = match result {
+            Ok(report) => report,
+            Err(error) => {
+                // Refused before sending (e.g. a bad --country-code): nothing later would go.
+                self.journal
+                    .record(number, BatchState::Failed, &BatchAnswer::default())?;
+                self.tally.unsent += count;
+                self.write_all(&sending)?;
+                self.stop_error = Some(
+                    CliError::sdk("appending contacts", error).on_gateway(self.client.base_url()),
+                );
+                return Ok(());
+            }
+        };
+        if let Some(batch) = report.failed.into_iter().next() {
+            let unknown = batch.error.is_outcome_unknown();
+            let state = if unknown {
+                self.tally.unknown += count;
+                BatchState::Unknown
+            } else {
+                self.tally.unsent += count;
+                BatchState::Failed
+            };
+            self.journal
+                .record(number, state, &BatchAnswer::default())?;
+            self.write_all(&sending)?;
+            let what = if unknown {
+                "of unknown outcome, not counted as appended"
+            } else {
+                "not sent"
+            };
+            let line = sending.lines.first().copied().unwrap_or(0);
+            self.show(&format!(
+                "{}:{line}: {count} rows from here {what}: {}",
+                self.args.csv.display(),
+                batch.error
+            ));
+            self.failures_in_a_row += 1;
+            if will_fail_again(&batch.error) || self.failures_in_a_row >= FAILURES_IN_A_ROW {
+                self.stop_error = Some(
+                    CliError::sdk("appending contacts", batch.error)
+                        .on_gateway(self.client.base_url()),
+                );
+            }
+            return Ok(());
+        }
+        self.failures_in_a_row = 0;
+        let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(report.rejected.len() * 2);
+        if !report.rejected.is_empty() {
+            for (index, contact) in contacts.iter().enumerate() {
+                by_key.entry(contact.phone_number.as_str()).or_insert(index);
+                by_key.insert(contact.contact_id.as_str(), index);
+            }
+        }
+        let mut answer = BatchAnswer {
+            appended: report.submitted.len() as u64,
+            already: report.already_present.len() as u64,
+            // A re-send of a batch an earlier run may have delivered: what it accepted may be
+            // there twice, unless the answer shows the gateway refusing ids it holds.
+            maybe_doubled: if sending.resent && report.already_present.is_empty() {
+                report.submitted.len() as u64
+            } else {
+                report.maybe_doubled.len() as u64
+            },
+            refused: Vec::new(),
+        };
+        let csv = self.args.csv.display().to_string();
         for refused in &report.rejected {
-            tally.refused += 1;
+            self.tally.refused += 1;
             let reason = refused.err_msg.as_deref().unwrap_or("no reason given");
             let found = refused
                 .contact_id
                 .as_deref()
                 .or(refused.phone_number.as_deref())
-                .and_then(|key| by_key.get(key))
-                .and_then(|&index| positions.get(index).copied());
-            match found {
-                Some(row) => {
-                    failed_rows[row] = true;
-                    let line = records.get(row).map_or(0, |(line, _)| *line);
-                    self.show(tally, &format!("{csv}:{line}: refused by the gateway: {reason}"));
-                }
-                None => self.show(
-                    tally,
-                    &format!("{csv}: a contact was refused but not named ({reason}); it is not in the failed-rows file"),
-                ),
+                .and_then(|key| by_key.get(key).copied());
+            // The SDK checked that every refusal names a contact of the batch.
+            if let Some(index) = found
+                && let (Some(&line), Some(record)) =
+                    (sending.lines.get(index), sending.records.get(index))
+            {
+                self.failed.write(record)?;
+                answer.refused.push((line, reason.to_owned()));
+                self.show(&format!("{csv}:{line}: refused by the gateway: {reason}"));
             }
         }
-        let mut stop = None;
-        for batch in &report.failed {
-            tally.unsent += batch.contacts.len() as u64;
-            let span = batch.first_contact..batch.first_contact + batch.contacts.len();
-            for &row in positions.get(span).unwrap_or_default() {
-                failed_rows[row] = true;
-            }
-            let line = positions
-                .get(batch.first_contact)
-                .and_then(|&row| records.get(row))
-                .map_or(0, |(line, _)| *line);
-            self.show(
-                tally,
-                &format!(
-                    "{csv}:{line}: {} rows from here not sent: {}",
-                    batch.contacts.len(),
-                    batch.error
-                ),
-            );
+        self.journal
+            .record(number, BatchState::Acknowledged, &answer)?;
+        self.tally.appended += answer.appended;
+        self.tally.already_present += answer.already;
+        Ok(())
+    }
+
+    fn write_all(&mut self, sending: &Sending) -> Result<(), CliError> {
+        for record in &sending.records {
+            self.failed.write(record)?;
         }
-        let nothing_went_through = report.submitted.is_empty()
-            && report.already_present.is_empty()
-            && report.rejected.is_empty();
-        let first = report.failed.into_iter().next();
-        if let Some(batch) = first
-            && (will_fail_again(&batch.error) || nothing_went_through)
-        {
-            stop = Some(
-                CliError::sdk("appending contacts", batch.error).on_gateway(self.client.base_url()),
-            );
-        }
-        stop
+        Ok(())
     }
 
     /// Prints a problem above the bar, the first few only.
-    fn show(&self, tally: &mut Tally, message: &str) {
-        tally.shown += 1;
-        if tally.shown <= SHOWN_PROBLEMS {
+    fn show(&mut self, message: &str) {
+        self.tally.shown += 1;
+        if self.tally.shown <= SHOWN_PROBLEMS {
             self.progress.note(message);
-        } else if tally.shown == SHOWN_PROBLEMS + 1 {
+        } else if self.tally.shown == SHOWN_PROBLEMS + 1 {
             self.progress
                 .note("… further problems are counted, not shown; every failed row is in the failed-rows file");
         }
     }
 }
 
-/// Completes on Ctrl-C; never when the signal cannot be watched.
-type Interrupt = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
-
-/// Watches for Ctrl-C, so that an interrupted run still writes its failed-rows file.
-fn interrupted() -> Interrupt {
-    Box::pin(async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    })
+/// The error for an input that no longer matches the journal's record of it.
+fn changed_input(csv: &Path, number: u64, recorded: &BatchBounds, now: &BatchBounds) -> CliError {
+    CliError::usage_hint(
+        format!(
+            "{} changed since the journal recorded it: batch {} was lines {}-{} ({} contacts, \
+             contactId {:?} to {:?}), now lines {}-{} ({} contacts, {:?} to {:?}); nothing more was sent",
+            csv.display(),
+            number + 1,
+            recorded.first_line,
+            recorded.last_line,
+            recorded.size,
+            recorded.first_id,
+            recorded.last_id,
+            now.first_line,
+            now.last_line,
+            now.size,
+            now.first_id,
+            now.last_id
+        ),
+        "resume with the file as it was, or append the new file with --journal pointing at a new path",
+    )
 }
 
 /// Whether every later batch would fail the same way: credentials, the task itself, the
-/// configuration, or a client error from the gateway.
+/// configuration, an unreachable gateway, or a client error from the gateway.
 fn will_fail_again(error: &nxlink::Error) -> bool {
     error.is_auth()
         || error.is_business()
+        || error.is_connect()
         || matches!(error.kind(), ErrorKind::Config | ErrorKind::Validation)
         || error.http_status_code().is_some_and(|status| {
             status.is_client_error() && ![408, 429].contains(&status.as_u16())
@@ -375,13 +588,18 @@ fn print_summary(
         elapsed.as_secs_f64(),
         thousands(rate)
     )?;
-    let lines = [
+    let mut lines = vec![
         ("appended", tally.appended),
         ("already in the task", tally.already_present),
         ("refused by the gateway", tally.refused),
         ("invalid, not sent", tally.invalid),
+        ("repeated in the file", tally.repeated),
         ("not sent (errors)", tally.unsent),
+        ("outcome unknown", tally.unknown),
     ];
+    if tally.earlier > 0 {
+        lines.push(("done by an earlier run", tally.earlier));
+    }
     let width = lines
         .iter()
         .map(|(_, n)| thousands(*n).len())
@@ -415,19 +633,21 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
-/// Refuses to write failed rows over the file being read.
-pub(crate) fn ensure_distinct(input: &Path, failed: &Path) -> Result<(), CliError> {
-    let same = match (input.canonicalize(), failed.canonicalize()) {
-        (Ok(input), Ok(failed)) => input == failed,
-        _ => input == failed,
+/// Refuses to write `what` (the failed-rows file, the journal) over the file being read.
+pub(crate) fn ensure_distinct(
+    input: &Path,
+    output: &Path,
+    what: &str,
+    flag: &str,
+) -> Result<(), CliError> {
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(input), Ok(output)) => input == output,
+        _ => input == output,
     };
     if same {
         return Err(CliError::usage_hint(
-            format!(
-                "the failed-rows file {} is the input itself",
-                failed.display()
-            ),
-            "pass --failed-out with another path",
+            format!("{what} {} is the input itself", output.display()),
+            format!("pass {flag} with another path"),
         ));
     }
     Ok(())

@@ -59,7 +59,7 @@ pub(crate) async fn run(
         (None, None) => None,
     };
     if let (Some(csv), Some(failed)) = (&args.input.contacts, &failed_path) {
-        ensure_distinct(csv, failed)?;
+        ensure_distinct(csv, failed, "the failed-rows file", "--failed-out")?;
     }
     let created = client.create_task(&request).await.map_err(|error| {
         let unknown = error.kind() == ErrorKind::OutcomeUnknown;

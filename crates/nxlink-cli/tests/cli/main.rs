@@ -6,6 +6,8 @@ mod append;
 mod common;
 mod config;
 mod create;
+mod dishonest;
 mod emulator;
+mod kill_resume;
 mod lists;
 mod validate;
