@@ -142,6 +142,9 @@ fn decide(backend: &Backend, exchange: &RecordedRequest) -> Reply {
     }
 }
 
+/// A client gets this long to send a body once its headers arrived (drip-fed bodies end).
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Reads the whole body, refusing one over `limit` bytes without buffering the rest: a
 /// declared length over the cap is refused before a single byte is read.
 async fn read_body(incoming: Incoming, limit: usize) -> Result<Bytes, Reply> {
@@ -149,7 +152,19 @@ async fn read_body(incoming: Incoming, limit: usize) -> Result<Bytes, Reply> {
     if usize::try_from(declared).map_or(true, |declared| declared > limit) {
         return Err(Reply::too_large(limit));
     }
-    match Limited::new(incoming, limit).collect().await {
+    let collected =
+        tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(incoming, limit).collect());
+    let Ok(collected) = collected.await else {
+        let slow = std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "the body took longer than {} s",
+                BODY_READ_TIMEOUT.as_secs()
+            ),
+        );
+        return Err(Reply::unreadable_body(&slow));
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(Reply::too_large(limit))

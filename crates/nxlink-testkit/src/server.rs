@@ -9,7 +9,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::backend::Backend;
@@ -21,6 +21,23 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A client gets this long to send its request headers (slow clients cannot pin a task).
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connections served at once: far below the usual descriptor limit, so that a flood of idle
+/// connections cannot exhaust it.
+const MAX_CONNECTIONS: usize = 512;
+
+/// Waits for a free connection slot, then for a connection.
+async fn accept(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> std::io::Result<(TcpStream, OwnedSemaphorePermit)> {
+    let slot = Arc::clone(slots)
+        .acquire_owned()
+        .await
+        .map_err(|_| std::io::Error::other("connection slots closed"))?;
+    let (stream, _peer) = listener.accept().await?;
+    Ok((stream, slot))
+}
 
 /// Resolves once a stop is requested (or the emulator handle is gone).
 async fn stopped(stop: &mut watch::Receiver<bool>) {
@@ -35,12 +52,19 @@ pub(crate) async fn serve(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
         tokio::select! {
             () = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    connections.spawn(connection(stream, Arc::clone(&backend), stop.clone()));
+            // At the cap, new connections wait in the kernel's backlog until one closes.
+            accepted = accept(&listener, &slots) => match accepted {
+                Ok((stream, slot)) => {
+                    let backend = Arc::clone(&backend);
+                    let stop = stop.clone();
+                    connections.spawn(async move {
+                        connection(stream, backend, stop).await;
+                        drop(slot);
+                    });
                 }
                 // Typically out of file descriptors: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use callback_server::Callback;
 use futures_util::TryStreamExt;
 use nxlink::Client;
-use nxlink::callbacks::CallbackVerifier;
+use nxlink::callbacks::{CallbackVerifier, DEFAULT_REPLAY_CAPACITY};
 use nxlink::model::{
     CallWindow, Contact, CreateTaskRequest, HourSet, ListCallsRequest, ListFlowsRequest,
     ListRoutesRequest, ListTasksRequest, TaskStatus, WeekDays,
@@ -87,7 +87,7 @@ async fn run() -> Result<(), Failure> {
     let (deliveries, received) = mpsc::unbounded_channel();
     tokio::spawn(callback_server::serve(
         listener,
-        CallbackVerifier::new(emulator.credentials()),
+        CallbackVerifier::new(emulator.credentials()).with_replay_guard(DEFAULT_REPLAY_CAPACITY),
         deliveries,
     ));
     println!("receiving callbacks at http://{addr}/webhook/{{task,call}}");

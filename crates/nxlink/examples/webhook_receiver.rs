@@ -12,7 +12,7 @@
 mod callback_server;
 
 use callback_server::Callback;
-use nxlink::callbacks::CallbackVerifier;
+use nxlink::callbacks::{CallbackVerifier, DEFAULT_REPLAY_CAPACITY};
 use nxlink::sign::Credentials;
 use tokio::sync::mpsc;
 
@@ -39,7 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (deliveries, mut received) = mpsc::unbounded_channel();
     tokio::spawn(callback_server::serve(
         listener,
-        CallbackVerifier::new(credentials),
+        CallbackVerifier::new(credentials).with_replay_guard(DEFAULT_REPLAY_CAPACITY),
         deliveries,
     ));
     while let Some(callback) = received.recv().await {

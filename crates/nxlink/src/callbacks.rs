@@ -1,10 +1,22 @@
 //! Receiving NXLink callbacks: verify the signature and the `ts` window, then parse.
 //!
 //! NXLink signs callbacks like API requests (the same five headers over the raw body). A
-//! receiver must check them over the bytes exactly as received, before parsing, and refuse a
-//! stale `ts` so that a captured callback cannot be replayed.
+//! receiver must check them over the bytes exactly as received, before parsing.
+//!
+//! What is guarded: a forged or altered callback (the signature), a captured one sent again
+//! after the window (`ts` more than 60 s from our clock), and, with
+//! [`CallbackVerifier::with_replay_guard`], one sent again *within* the window (its signature
+//! was already accepted: [`CallbackError::Replayed`]). What is not: a replay inside the window
+//! without the guard, or once more than the guard's capacity of callbacks arrived in one
+//! window; and NXLink redelivering the same event signed afresh (a new `ts`), which only a
+//! receiver's own key per event (e.g. `callId` and attempt) can recognise.
+
+mod replay;
+
+pub use replay::{DEFAULT_REPLAY_CAPACITY, ReplayGuard};
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use nxlink_model::{CallRecordCallback, TaskStatusCallback};
@@ -24,12 +36,20 @@ pub enum CallbackError {
     Rejected(Rejection),
     /// The body is authentic but not the documented JSON.
     Malformed(serde_json::Error),
+    /// Authentic, but this very signed request was accepted before within the window: a
+    /// replay, or an unchanged redelivery. Answer 200 and do not process it again.
+    Replayed,
 }
 
 impl CallbackError {
     /// Whether the callback failed authentication (answer 401; do not process it).
     pub fn is_rejected(&self) -> bool {
         matches!(self, CallbackError::Rejected(_))
+    }
+
+    /// Whether the callback was already accepted once (answer 200; do not process it again).
+    pub fn is_replay(&self) -> bool {
+        matches!(self, CallbackError::Replayed)
     }
 }
 
@@ -38,6 +58,9 @@ impl fmt::Display for CallbackError {
         match self {
             CallbackError::Rejected(rejection) => write!(f, "callback refused: {rejection}"),
             CallbackError::Malformed(error) => write!(f, "callback body is not valid: {error}"),
+            CallbackError::Replayed => f.write_str(
+                "callback already received: the same signed request was accepted before",
+            ),
         }
     }
 }
@@ -47,6 +70,7 @@ impl std::error::Error for CallbackError {
         match self {
             CallbackError::Rejected(rejection) => Some(rejection),
             CallbackError::Malformed(error) => Some(error),
+            CallbackError::Replayed => None,
         }
     }
 }
@@ -56,6 +80,7 @@ impl std::error::Error for CallbackError {
 pub struct CallbackVerifier {
     credentials: Credentials,
     tolerance_ms: u64,
+    replay_guard: Option<Arc<ReplayGuard>>,
 }
 
 impl CallbackVerifier {
@@ -64,6 +89,24 @@ impl CallbackVerifier {
         CallbackVerifier {
             credentials,
             tolerance_ms: DEFAULT_TOLERANCE_MS,
+            replay_guard: None,
+        }
+    }
+
+    /// Also refuses a callback whose signature was accepted before within the window
+    /// ([`CallbackError::Replayed`]), remembering at most `capacity` signatures (see
+    /// [`ReplayGuard`]). Clones of the verifier share the guard.
+    #[must_use]
+    pub fn with_replay_guard(mut self, capacity: usize) -> Self {
+        self.replay_guard = Some(Arc::new(ReplayGuard::new(capacity)));
+        self
+    }
+
+    /// Forgets an accepted callback, so that NXLink's redelivery of it is accepted: call it
+    /// when the callback could not be handled (stored, queued) and you answer non-200.
+    pub fn forget(&self, headers: &http::HeaderMap) {
+        if let (Some(guard), Some(sign)) = (&self.replay_guard, sign_of(headers)) {
+            guard.forget(sign);
         }
     }
 
@@ -97,7 +140,16 @@ impl CallbackVerifier {
             now_ms,
             self.tolerance_ms,
         )
-        .map_err(CallbackError::Rejected)
+        .map_err(CallbackError::Rejected)?;
+        if let Some(guard) = &self.replay_guard {
+            // Both are present and well-formed: verification checked them.
+            let sign = received.sign.unwrap_or_default();
+            let ts_ms = received.ts.and_then(|ts| ts.parse().ok()).unwrap_or(0);
+            if !guard.admit(sign, ts_ms, now_ms, self.tolerance_ms) {
+                return Err(CallbackError::Replayed);
+            }
+        }
+        Ok(())
     }
 
     /// Verifies, then parses a task-status callback.
@@ -128,4 +180,15 @@ impl CallbackVerifier {
         self.verify_at(headers, body, now_ms)?;
         serde_json::from_slice(body).map_err(CallbackError::Malformed)
     }
+}
+
+/// The `sign` header, whatever the case of its name.
+fn sign_of(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(name, _)| {
+            name.as_str()
+                .eq_ignore_ascii_case(nxlink_sign::header::SIGN)
+        })
+        .and_then(|(_, value)| value.to_str().ok())
 }

@@ -1,9 +1,15 @@
 //! A small hyper server that receives NXLink callbacks: verify, parse, hand over, answer 200.
 //!
-//! Shared by the `webhook_receiver` and `campaign` examples.
+//! Shared by the `webhook_receiver` and `campaign` examples (and tested over real HTTP by
+//! `tests/webhook_receiver.rs`). Bounded like every server of this project: a cap on open
+//! connections, a deadline for the headers and one for the body, a body size cap, and a
+//! pause instead of a busy loop when `accept` fails (out of file descriptors). The
+//! verifier's replay guard answers a callback accepted before with 200 without handing it
+//! over again.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -11,14 +17,21 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use nxlink::callbacks::{CALLBACK_ACK_BODY, CallbackError, CallbackVerifier};
 use nxlink::model::{CallRecordCallback, TaskStatusCallback};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 
 /// Largest callback body accepted: a call record is a few kilobytes.
 const MAX_CALLBACK_BYTES: usize = 1024 * 1024;
+/// Connections served at once; more wait in the kernel's backlog. Kept well under the usual
+/// 1 024 file descriptors, so that a flood of idle connections cannot exhaust them.
+pub(crate) const MAX_CONNECTIONS: usize = 128;
+/// A client gets this long to send its request headers (slow-loris clients are cut off).
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// And this long for the body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A verified, parsed callback.
 #[derive(Debug)]
@@ -37,9 +50,18 @@ pub(crate) async fn serve(
     deliveries: mpsc::UnboundedSender<Callback>,
 ) {
     let verifier = Arc::new(verifier);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
-        let Ok((socket, _)) = listener.accept().await else {
-            continue;
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let socket = match listener.accept().await {
+            Ok((socket, _)) => socket,
+            // Typically EMFILE: wait for connections to close instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let verifier = Arc::clone(&verifier);
         let deliveries = deliveries.clone();
@@ -50,8 +72,11 @@ pub(crate) async fn serve(
                 async move { Ok::<_, hyper::Error>(handle(request, &verifier, &deliveries).await) }
             });
             let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .serve_connection(TokioIo::new(socket), service)
                 .await;
+            drop(slot);
         });
     }
 }
@@ -70,8 +95,15 @@ async fn handle(
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     // The signature covers the raw bytes: read them whole, never re-serialize.
-    let Ok(body) = Limited::new(body, MAX_CALLBACK_BYTES).collect().await else {
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+    let body = match tokio::time::timeout(
+        BODY_TIMEOUT,
+        Limited::new(body, MAX_CALLBACK_BYTES).collect(),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return answer(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
+        Err(_) => return answer(StatusCode::REQUEST_TIMEOUT, "body too slow"),
     };
     let body = body.to_bytes();
     let parsed = match parts.uri.path() {
@@ -85,7 +117,15 @@ async fn handle(
     };
     match parsed {
         Ok(callback) => {
-            let _ = deliveries.send(callback);
+            if deliveries.send(callback).is_err() {
+                // Nobody takes callbacks any more: not handled, so let NXLink deliver it again.
+                verifier.forget(&parts.headers);
+                return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+            }
+            Response::new(Full::new(Bytes::from_static(CALLBACK_ACK_BODY.as_bytes())))
+        }
+        // Handed over already: acknowledged again, not delivered twice.
+        Err(CallbackError::Replayed) => {
             Response::new(Full::new(Bytes::from_static(CALLBACK_ACK_BODY.as_bytes())))
         }
         Err(error @ CallbackError::Rejected(_)) => {
