@@ -119,6 +119,11 @@ pub(crate) struct TaskInputArgs {
     /// column is a script variable named by its header.
     #[arg(long, value_name = "FILE.csv")]
     pub(crate) contacts: Option<PathBuf>,
+    /// Largest task definition file read, in MiB (contacts in a CSV have no such limit:
+    /// it is streamed).
+    #[arg(long, value_name = "MIB", default_value_t = crate::task_file::DEFAULT_MAX_FILE_MIB,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_file_mib: u64,
 }
 
 /// `nxlink task validate`
@@ -141,6 +146,10 @@ pub(crate) struct CreateArgs {
     /// Where to write refused and unsent contact rows (default: the CSV's path + .failed.csv).
     #[arg(long, value_name = "FILE", requires = "contacts")]
     pub(crate) failed_out: Option<PathBuf>,
+    /// Create the task even when one with its userTaskId exists (by default that is refused,
+    /// naming the existing task, and nothing is sent).
+    #[arg(long)]
+    pub(crate) allow_duplicate_user_task_id: bool,
     /// How contacts are batched.
     #[command(flatten)]
     pub(crate) batching: BatchArgs,

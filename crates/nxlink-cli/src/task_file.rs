@@ -4,7 +4,11 @@
 //! JSON path and taken out, so the model's own validation (`CreateTaskRequest::from_json`)
 //! can still report every other problem of the same file at once.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+
+use serde::de::IgnoredAny;
 
 use nxlink::model::{CreateTaskRequest, ParseError};
 use serde_json::{Map, Value};
@@ -62,15 +66,56 @@ const FIELDS: [(&str, Kind); 24] = [
 /// The text fields of a contact.
 const CONTACT_TEXT: [&str; 4] = ["contactId", "other", "name", "phoneNumber"];
 
-/// Reads and checks a definition file. Only an unreadable file is an error (exit 2); an
-/// invalid one is reported in [`TaskDefinition::problems`].
-pub(crate) fn load(path: &Path) -> Result<TaskDefinition, CliError> {
-    let bytes = std::fs::read(path).map_err(|error| CliError::unreadable(path, &error))?;
-    Ok(check(
-        &path.display().to_string(),
-        is_toml(path, &bytes),
-        &bytes,
-    ))
+/// Largest definition file read unless `--max-file-mib` says otherwise. A valid file costs
+/// about twice its size in memory; contact lists this large belong in a CSV.
+pub(crate) const DEFAULT_MAX_FILE_MIB: u64 = 256;
+
+/// Reads and checks a definition file. Only an unreadable or oversized file is an error
+/// (exit 2); an invalid one is reported in [`TaskDefinition::problems`].
+///
+/// A JSON file is streamed into the model, so a valid one never sits in memory as bytes or
+/// as a JSON tree; only a file with a value of the wrong type is read whole, to report each
+/// such value with its path.
+pub(crate) fn load(path: &Path, max_file_mib: u64) -> Result<TaskDefinition, CliError> {
+    let unreadable = |error: std::io::Error| CliError::unreadable(path, &error);
+    let file = File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let limit = max_file_mib.saturating_mul(1024 * 1024);
+    if len > limit {
+        return Err(CliError::usage_hint(
+            format!(
+                "{} is {} MiB, over the {max_file_mib} MiB limit for a task definition",
+                path.display(),
+                len.div_ceil(1024 * 1024)
+            ),
+            "put the contacts in a CSV (--contacts FILE.csv, streamed), or raise the limit \
+             with --max-file-mib N",
+        ));
+    }
+    let name = path.display().to_string();
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let head = reader.fill_buf().map_err(unreadable)?;
+    let toml = is_toml(path, head);
+    if !toml {
+        if head.starts_with(BOM) {
+            reader.consume(BOM.len());
+        }
+        if let Some(definition) = read_typed(&name, reader, || open_json(path))? {
+            return Ok(definition);
+        }
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    Ok(check(&name, toml, &bytes))
+}
+
+/// The file again, past its byte-order mark, for a second streaming pass.
+fn open_json(path: &Path) -> Result<BufReader<File>, CliError> {
+    let unreadable = |error: std::io::Error| CliError::unreadable(path, &error);
+    let mut reader = BufReader::new(File::open(path).map_err(unreadable)?);
+    if reader.fill_buf().map_err(unreadable)?.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    Ok(reader)
 }
 
 /// TOML by extension; otherwise JSON when the first non-blank character opens an object.
@@ -87,8 +132,11 @@ fn is_toml(path: &Path, bytes: &[u8]) -> bool {
 
 /// Editors on some systems start UTF-8 files with a byte-order mark; parsers do not want it.
 fn without_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Checks a definition's bytes; `name` is how problems name the file.
 pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
@@ -97,6 +145,12 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
         problems: vec![problem],
         warnings: Vec::new(),
     };
+    if !toml
+        && let Ok(Some(definition)) =
+            read_typed(name, without_bom(bytes), || Ok(without_bom(bytes)))
+    {
+        return definition;
+    }
     let document = if toml {
         parse_toml(without_bom(bytes))
     } else {
@@ -154,6 +208,46 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
             .map(|key| Problem::path(name, key, "is not a task/create field; it is ignored"))
             .collect(),
     }
+}
+
+/// The fast path for a well-typed JSON document: read straight into the model, without the
+/// JSON tree (which costs several times the file's size in memory). `None` when a value has
+/// the wrong type: the tree path then reports each such value with its path. `again` opens
+/// the document once more, to list its top-level keys.
+fn read_typed<R: std::io::Read>(
+    name: &str,
+    json: R,
+    again: impl FnOnce() -> Result<R, CliError>,
+) -> Result<Option<TaskDefinition>, CliError> {
+    let Ok(request) = serde_json::from_reader::<_, CreateTaskRequest>(json) else {
+        return Ok(None);
+    };
+    let (request, problems) = match request.validate() {
+        Ok(()) => (Some(request), Vec::new()),
+        Err(errors) => (
+            None,
+            errors
+                .into_iter()
+                .map(|violation| Problem::path(name, violation.path, violation.reason))
+                .collect(),
+        ),
+    };
+    // Only the top-level keys, their values skipped: the unknown ones are warned about.
+    let Ok(keys) =
+        serde_json::from_reader::<_, std::collections::BTreeMap<String, IgnoredAny>>(again()?)
+    else {
+        return Ok(None);
+    };
+    let warnings = keys
+        .into_keys()
+        .filter(|key| !FIELDS.iter().any(|(field, _)| field == key))
+        .map(|key| Problem::path(name, key, "is not a task/create field; it is ignored"))
+        .collect();
+    Ok(Some(TaskDefinition {
+        request,
+        problems,
+        warnings,
+    }))
 }
 
 /// TOML into the equivalent JSON value; date-times (which JSON lacks) become strings.

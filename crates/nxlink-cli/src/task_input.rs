@@ -51,7 +51,7 @@ enum Origin {
 /// Reads and checks the definition and the CSV. `keep` keeps the contacts (to create the
 /// task); without it only their ids stay in memory (to find repeats).
 pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliError> {
-    let definition = task_file::load(&args.file)?;
+    let definition = task_file::load(&args.file, args.max_file_mib)?;
     let mut input = TaskInput {
         request: definition.request,
         problems: definition.problems,

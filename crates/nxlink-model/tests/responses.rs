@@ -60,7 +60,10 @@ fn page_fields_default_when_missing_or_null() {
     let error = serde_json::from_str::<Page<Route>>("{}").expect_err("not a page");
     assert!(error.to_string().contains("not a page"), "{error}");
     let error = serde_json::from_str::<Page<Route>>(r#"{"total":4}"#).expect_err("no list");
-    assert!(error.to_string().contains("claims a total of 4 items"), "{error}");
+    assert!(
+        error.to_string().contains("claims a total of 4 items"),
+        "{error}"
+    );
     let page: Page<Route> = serde_json::from_str(r#"{"total":0}"#).expect("empty page");
     assert_eq!(page, Page::default());
     assert!(page.is_last());

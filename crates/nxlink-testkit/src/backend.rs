@@ -15,7 +15,7 @@ use crate::numbers::NumberPolicy;
 use crate::outcome::OutcomeRule;
 use crate::page::PageShape;
 use crate::recorder::Recorder;
-use crate::repeats::RepeatedContactIds;
+use crate::repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 use crate::simulation::Simulation;
 use crate::state::Store;
 
@@ -38,6 +38,8 @@ pub(crate) struct Backend {
     pub(crate) page_shape: PageShape,
     /// What call/append does with a contact id the task holds.
     pub(crate) repeated_contact_ids: RepeatedContactIds,
+    /// What task/create does with a userTaskId the account already has.
+    pub(crate) repeated_user_task_ids: RepeatedUserTaskIds,
     /// Largest request body read, in bytes.
     pub(crate) max_body_bytes: usize,
     /// Print one line per request on stderr (the binary's request log).

@@ -25,7 +25,7 @@ use crate::numbers::NumberPolicy;
 use crate::outcome::{CallOutcome, OutcomeRule};
 use crate::page::PageShape;
 use crate::recorder::Recorder;
-use crate::repeats::RepeatedContactIds;
+use crate::repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 use crate::server;
 use crate::simulation::{self, DEFAULT_SIMULATION_STEP, Simulation};
 use crate::state::Store;
@@ -47,6 +47,7 @@ pub struct EmulatorBuilder {
     faults: Vec<FaultRule>,
     page_shape: PageShape,
     repeated_contact_ids: RepeatedContactIds,
+    repeated_user_task_ids: RepeatedUserTaskIds,
     step: Duration,
     realtime: Option<f64>,
     max_body_bytes: usize,
@@ -66,6 +67,7 @@ impl Default for EmulatorBuilder {
             faults: Vec::new(),
             page_shape: PageShape::default(),
             repeated_contact_ids: RepeatedContactIds::default(),
+            repeated_user_task_ids: RepeatedUserTaskIds::default(),
             step: DEFAULT_SIMULATION_STEP,
             realtime: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -85,6 +87,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("faults", &self.faults)
             .field("page_shape", &self.page_shape)
             .field("repeated_contact_ids", &self.repeated_contact_ids)
+            .field("repeated_user_task_ids", &self.repeated_user_task_ids)
             .field("step", &self.step)
             .field("realtime", &self.realtime)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -147,6 +150,13 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn repeated_contact_ids(mut self, rule: RepeatedContactIds) -> Self {
         self.repeated_contact_ids = rule;
+        self
+    }
+
+    /// What task/create does with a userTaskId the account already has (default: accept).
+    #[must_use]
+    pub fn repeated_user_task_ids(mut self, rule: RepeatedUserTaskIds) -> Self {
+        self.repeated_user_task_ids = rule;
         self
     }
 
@@ -249,6 +259,7 @@ impl EmulatorBuilder {
             simulation: Simulation::new(self.step),
             page_shape: self.page_shape,
             repeated_contact_ids: self.repeated_contact_ids,
+            repeated_user_task_ids: self.repeated_user_task_ids,
             max_body_bytes: self.max_body_bytes,
             log_requests: self.log_requests,
         });

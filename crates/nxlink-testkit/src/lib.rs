@@ -176,7 +176,7 @@ pub use numbers::{illegal_number_message, is_unassigned_country_code};
 pub use outcome::{CallOutcome, DEFAULT_MAX_RING_TIME, USER_INTENTS, default_call_outcome};
 pub use page::PageShape;
 pub use recorder::RecordedRequest;
-pub use repeats::RepeatedContactIds;
+pub use repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 pub use scripted::{ScriptedAnswer, ScriptedGateway, ScriptedRequest};
 pub use simulation::DEFAULT_SIMULATION_STEP;
 pub use task::StoredTask;

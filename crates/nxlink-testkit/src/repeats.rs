@@ -12,3 +12,15 @@ pub enum RepeatedContactIds {
     /// Accepted as another contact: the task then holds the id twice.
     Accept,
 }
+
+/// How task/create treats a `userTaskId` one of the account's tasks already has. The API
+/// only recommends ("建议全局唯一") that it be globally unique, which reads as a rule the
+/// caller keeps rather than one the gateway enforces: accepting is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RepeatedUserTaskIds {
+    /// Creates another task with the same `userTaskId` (the default).
+    #[default]
+    Accept,
+    /// Refuses the create with 20000 `userTaskId already exists:<id>`.
+    Refuse,
+}

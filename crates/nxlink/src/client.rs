@@ -116,18 +116,25 @@ impl Client {
         // The first attempt uses the signature computed while serializing; later ones are
         // re-signed with a fresh `ts`.
         let mut signature = sealed.first;
+        // The overall deadline bounds every attempt too, not only the decision to retry.
+        let deadline = tokio::time::Instant::from_std(budget.deadline());
         let outcome = loop {
             #[cfg(feature = "tracing")]
             let attempt = {
                 use tracing::Instrument;
-                self.attempt::<R>(sealed.body.clone(), signature.take(), &span)
-                    .instrument(span.span())
-                    .await
+                let attempt = self
+                    .attempt::<R>(sealed.body.clone(), signature.take(), &span)
+                    .instrument(span.span());
+                within(deadline, budget, R::PATH, attempt).await
             };
             #[cfg(not(feature = "tracing"))]
-            let attempt = self
-                .attempt::<R>(sealed.body.clone(), signature.take(), &span)
-                .await;
+            let attempt = within(
+                deadline,
+                budget,
+                R::PATH,
+                self.attempt::<R>(sealed.body.clone(), signature.take(), &span),
+            )
+            .await;
             match attempt {
                 Ok(reply) => break Ok(reply),
                 Err(error) => match budget.next_wait(&error, R::READ_ONLY) {
@@ -221,6 +228,18 @@ impl Client {
         let uri = inner.base_url.uri_for(path).map_err(Error::config)?;
         inner.headers.request(uri, body, timestamp_ms, &signature)
     }
+}
+
+/// Runs `work` until the call's overall deadline; past it, a timeout error.
+pub(crate) async fn within<T>(
+    deadline: tokio::time::Instant,
+    budget: &Budget,
+    endpoint: &'static str,
+    work: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::time::timeout_at(deadline, work)
+        .await
+        .unwrap_or_else(|_| Err(Error::deadline_passed(endpoint, budget.total())))
 }
 
 /// Reads the gateway's answer: the envelope, its code, and the payload.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 use nxlink_model::{ResultCode, ValidationErrors};
-use nxlink_transport::{RequestSent, TransportError};
+use nxlink_transport::{RequestSent, TransportError, TransportErrorKind};
 
 /// What went wrong, broadly; match on it or use the `is_*` predicates on [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +26,9 @@ pub enum ErrorKind {
     /// A write may or may not have taken effect, and the client could not find out: see
     /// [`Error::unknown_outcome`].
     OutcomeUnknown,
+    /// A create was not sent because the gateway already holds a task with its
+    /// `userTaskId`: see [`Error::existing_task_ids`].
+    AlreadyExists,
 }
 
 /// An error from the NXLink client. Never contains the access secret.
@@ -61,6 +64,10 @@ enum Detail {
     OutcomeUnknown {
         what: String,
         cause: Box<Error>,
+    },
+    AlreadyExists {
+        user_task_id: String,
+        task_ids: Vec<String>,
     },
 }
 
@@ -139,6 +146,42 @@ impl Error {
                 cause: Box::new(cause),
             },
         )
+    }
+
+    /// The overall deadline of a call passed while waiting on `endpoint` (a timeout after
+    /// which the request may have been sent).
+    pub(crate) fn deadline_passed(endpoint: &'static str, total: Duration) -> Self {
+        let error = TransportError::new(TransportErrorKind::Timeout, RequestSent::Maybe)
+            .with_source(format!(
+                "the call's overall deadline of {} s passed",
+                total.as_secs_f64()
+            ));
+        Error::transport(endpoint, error)
+    }
+
+    /// A create not sent: tasks with its `userTaskId` exist already.
+    pub(crate) fn already_exists(
+        endpoint: &'static str,
+        user_task_id: String,
+        task_ids: Vec<String>,
+    ) -> Self {
+        Error::new(
+            ErrorKind::AlreadyExists,
+            Some(endpoint),
+            Detail::AlreadyExists {
+                user_task_id,
+                task_ids,
+            },
+        )
+    }
+
+    /// The ids of the tasks that already carry a create's `userTaskId`
+    /// ([`ErrorKind::AlreadyExists`]).
+    pub fn existing_task_ids(&self) -> Option<&[String]> {
+        match &self.inner.detail {
+            Detail::AlreadyExists { task_ids, .. } => Some(task_ids),
+            _ => None,
+        }
     }
 
     pub(crate) fn decode(
@@ -239,7 +282,10 @@ impl Error {
                 status.is_server_error() || *status == StatusCode::REQUEST_TIMEOUT
             }
             Detail::Decode { .. } | Detail::OutcomeUnknown { .. } => true,
-            Detail::Validation(_) | Detail::Config(_) | Detail::Api { .. } => false,
+            Detail::Validation(_)
+            | Detail::Config(_)
+            | Detail::Api { .. }
+            | Detail::AlreadyExists { .. } => false,
         }
     }
 
@@ -310,7 +356,9 @@ impl Error {
     /// from the gateway says [`RequestSent::Maybe`] only in the sense that it certainly arrived.
     pub fn request_sent(&self) -> RequestSent {
         match &self.inner.detail {
-            Detail::Validation(_) | Detail::Config(_) => RequestSent::No,
+            Detail::Validation(_) | Detail::Config(_) | Detail::AlreadyExists { .. } => {
+                RequestSent::No
+            }
             Detail::Transport(error) => error.request_sent(),
             _ => RequestSent::Maybe,
         }
@@ -328,7 +376,10 @@ impl Error {
             Detail::HttpStatus { status, .. } | Detail::Decode { status, .. } => {
                 *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
             }
-            Detail::Validation(_) | Detail::Config(_) | Detail::OutcomeUnknown { .. } => false,
+            Detail::Validation(_)
+            | Detail::Config(_)
+            | Detail::OutcomeUnknown { .. }
+            | Detail::AlreadyExists { .. } => false,
         }
     }
 }
@@ -402,6 +453,15 @@ impl fmt::Display for Error {
                 "could not read the answer of {on} (HTTP {status}): {reason}; body starts: {excerpt}"
             ),
             Detail::Config(message) => write!(f, "client configuration: {message}"),
+            Detail::AlreadyExists {
+                user_task_id,
+                task_ids,
+            } => write!(
+                f,
+                "not sent to {on}: the gateway already has a task with userTaskId {user_task_id:?} \
+                 ({}); use that task, or give this one another userTaskId",
+                task_ids.join(", ")
+            ),
             Detail::OutcomeUnknown { what, cause } => {
                 write!(f, "outcome unknown on {on}: {what}; because {cause}")
             }

@@ -116,6 +116,16 @@ impl Budget {
         }
     }
 
+    /// When the whole call must be over: its start plus the policy's overall deadline.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.started + self.policy.deadline
+    }
+
+    /// The overall deadline, as configured.
+    pub(crate) fn total(&self) -> Duration {
+        self.policy.deadline
+    }
+
     /// Whether the policy lets another attempt start after `wait`; counts it if so.
     pub(crate) fn take(&mut self, wait: Duration) -> bool {
         let in_time = self.started.elapsed() + wait <= self.policy.deadline;

@@ -6,7 +6,7 @@ use nxlink_model::{
     Page, RejectedContact, TaskInfo, TaskStatus,
 };
 
-use crate::client::Client;
+use crate::client::{Client, within};
 use crate::contacts::{AppendReport, FailedBatch};
 use crate::error::Error;
 use crate::telemetry;
@@ -167,6 +167,60 @@ impl Client {
         Ok(task)
     }
 
+    /// Creates a task unless one with the request's `userTaskId` already exists: the tasks
+    /// are looked up first (see [`Client::find_tasks_by_user_task_id`]) and, when one is
+    /// found, nothing is sent and the error ([`ErrorKind::AlreadyExists`]) names it. Running
+    /// the same create twice then makes one task. A request without a `userTaskId` is
+    /// created as by [`Client::create_task`].
+    ///
+    /// The check and the create are two requests: two callers racing with the same id can
+    /// still both create, which only the gateway could prevent.
+    ///
+    /// [`ErrorKind::AlreadyExists`]: crate::ErrorKind::AlreadyExists
+    pub async fn create_task_once(
+        &self,
+        request: &CreateTaskRequest,
+    ) -> Result<CreatedTask, Error> {
+        if let Some(user_task_id) = request.user_task_id.as_deref().filter(|id| !id.is_empty()) {
+            // Validated first: an invalid request costs no lookup.
+            request
+                .validate()
+                .map_err(|errors| Error::validation(CreateTaskRequest::PATH, errors))?;
+            let existing = self.find_tasks_by_user_task_id(user_task_id).await?;
+            if !existing.is_empty() {
+                let ids = existing
+                    .into_iter()
+                    .map(|task| task.task_id.unwrap_or_default())
+                    .collect();
+                return Err(Error::already_exists(
+                    CreateTaskRequest::PATH,
+                    user_task_id.to_owned(),
+                    ids,
+                ));
+            }
+        }
+        self.create_task(request).await
+    }
+
+    /// Every task of the account whose `userTaskId` is `user_task_id`, newest first.
+    ///
+    /// task/list has no such filter, so every task is read (1 000 per page) and compared
+    /// here; the walk is bounded by the gateway's `total` (see [`Client::pages`]).
+    pub async fn find_tasks_by_user_task_id(
+        &self,
+        user_task_id: &str,
+    ) -> Result<Vec<TaskInfo>, Error> {
+        let tasks = self.all_tasks(ListTasksRequest::new().with_page_size(1000));
+        futures_util::pin_mut!(tasks);
+        let mut found = Vec::new();
+        while let Some(task) = tasks.try_next().await? {
+            if task.user_task_id.as_deref() == Some(user_task_id) {
+                found.push(task);
+            }
+        }
+        Ok(found)
+    }
+
     /// Sends the create; when its outcome is unknown, looks the task up by `userTaskId` and
     /// re-sends only when it provably does not exist.
     async fn create_reconciled(
@@ -192,7 +246,15 @@ impl Client {
             };
             // A re-send is signed afresh.
             sealed.first = None;
-            let lookup = self.find_task(request, user_task_id, since).await;
+            // The lookup counts against the same overall deadline as the create.
+            let deadline = tokio::time::Instant::from_std(budget.deadline());
+            let lookup = within(
+                deadline,
+                &budget,
+                ListTasksRequest::PATH,
+                self.find_task(request, user_task_id, since),
+            )
+            .await;
             if let Ok(found) = &lookup {
                 telemetry::reconciled(user_task_id, found.is_some());
             }

@@ -61,7 +61,27 @@ pub(crate) async fn run(
     if let (Some(csv), Some(failed)) = (&args.input.contacts, &failed_path) {
         ensure_distinct(csv, failed, "the failed-rows file", "--failed-out")?;
     }
-    let created = client.create_task(&request).await.map_err(|error| {
+    // A userTaskId the user gave is checked first: running the same create twice makes one
+    // task. A generated one is new by construction.
+    let create = if generated || args.allow_duplicate_user_task_id {
+        client.create_task(&request).await
+    } else {
+        client.create_task_once(&request).await
+    };
+    let created = create.map_err(|error| {
+        if error.kind() == ErrorKind::AlreadyExists {
+            return CliError::Failed {
+                message: format!(
+                    "the task was not created: userTaskId {user_task_id} is already task {}",
+                    error.existing_task_ids().unwrap_or_default().join(", ")
+                ),
+                hint: Some(
+                    "use that task (`nxlink contacts append --user-task-id …`), give this one \
+                     another userTaskId, or pass --allow-duplicate-user-task-id if you mean it"
+                        .to_owned(),
+                ),
+            };
+        }
         let unknown = error.kind() == ErrorKind::OutcomeUnknown;
         let error = CliError::sdk("creating the task", error).on_gateway(client.base_url());
         if unknown {

@@ -343,3 +343,48 @@ fn a_create_whose_outcome_is_unknown_names_the_user_task_id_to_look_up() {
         "{run:?}"
     );
 }
+
+#[test]
+fn the_same_user_task_id_twice_is_refused_naming_the_task_unless_allowed() {
+    let gateway = Gateway::start();
+    let definition = TASK_JSON.replacen('{', r#"{"userTaskId": "EXT-42","#, 1);
+    gateway.scratch.write("task.json", &definition);
+    let first = nxlink(gateway.nxlink(), ["task", "create", "task.json"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let task_id = gateway.emulator().tasks()[0].task_id.clone();
+    let creates = || {
+        gateway
+            .emulator()
+            .requests()
+            .iter()
+            .filter(|request| request.path == CreateTaskRequest::PATH)
+            .count()
+    };
+    let before = creates();
+    let again = nxlink(gateway.nxlink(), ["task", "create", "task.json"]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(
+        again.stderr.contains(&format!(
+            "the task was not created: userTaskId EXT-42 is already task {task_id}"
+        )),
+        "{again:?}"
+    );
+    assert!(
+        again.stderr.contains("--allow-duplicate-user-task-id"),
+        "{again:?}"
+    );
+    assert_eq!(creates(), before, "nothing sent");
+    assert_eq!(gateway.emulator().tasks().len(), 1);
+
+    let meant = nxlink(
+        gateway.nxlink(),
+        [
+            "task",
+            "create",
+            "task.json",
+            "--allow-duplicate-user-task-id",
+        ],
+    );
+    assert_eq!(meant.code, 0, "{meant:?}");
+    assert_eq!(gateway.emulator().tasks().len(), 2);
+}

@@ -207,3 +207,37 @@ fn exit_codes_tell_invalid_input_from_usage_errors() {
         "{help:?}"
     );
 }
+
+#[test]
+fn a_definition_over_the_size_limit_is_refused_naming_the_limit() {
+    let scratch = Scratch::new();
+    let contacts: Vec<String> = (0..30_000)
+        .map(|n| format!(r#"{{"contactId":"c-{n}","name":"N","phoneNumber":"1380{n:07}"}}"#))
+        .collect();
+    let definition = TASK_JSON.replacen(
+        '{',
+        &format!(r#"{{"callList": [{}],"#, contacts.join(",")),
+        1,
+    );
+    assert!(definition.len() > 1024 * 1024);
+    scratch.write("big.json", &definition);
+    let refused = nxlink(
+        bare_command(scratch.root()),
+        ["task", "validate", "big.json", "--max-file-mib", "1"],
+    );
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .contains("big.json is 2 MiB, over the 1 MiB limit for a task definition"),
+        "{refused:?}"
+    );
+    assert!(refused.stderr.contains("--max-file-mib N"), "{refused:?}");
+    // Within the default limit it is read, streamed, and valid.
+    let read = nxlink(
+        bare_command(scratch.root()),
+        ["task", "validate", "big.json"],
+    );
+    assert_eq!(read.code, 0, "{read:?}");
+    assert!(read.stdout.contains("30000 contacts"), "{read:?}");
+}

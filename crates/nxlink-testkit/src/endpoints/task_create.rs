@@ -7,6 +7,7 @@ use super::count;
 use crate::backend::Backend;
 use crate::gateway::Caller;
 use crate::import::{Import, Shape};
+use crate::repeats::RepeatedUserTaskIds;
 use crate::reply::Reply;
 use crate::task::StoredTask;
 
@@ -52,6 +53,8 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         result.task_id, import.total
     );
     let contacts = request.call_list.clone();
+    let refuse_repeats = backend.repeated_user_task_ids == RepeatedUserTaskIds::Refuse;
+    let user_task_id = result.user_task_id.clone();
     let task = StoredTask {
         task_id: result.task_id.clone(),
         access_key: caller.access_key.clone(),
@@ -61,9 +64,22 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         started_at_ms: (status == TaskStatus::InProgress).then_some(now_ms),
         rejected,
     };
-    backend
-        .store
-        .with(|world| world.insert(task, contacts, now_ms));
+    // Checked and inserted under one lock: concurrent creates cannot both pass the check.
+    let inserted = backend.store.with(|world| {
+        if let Some(id) = user_task_id.as_deref().filter(|_| refuse_repeats)
+            && world.owned_by_user_id_mut(&caller.access_key, id).is_some()
+        {
+            return false;
+        }
+        world.insert(task, contacts, now_ms);
+        true
+    });
+    if !inserted {
+        return Reply::business(format!(
+            "userTaskId already exists:{}",
+            user_task_id.unwrap_or_default()
+        ));
+    }
     Reply::success(&result, reason)
 }
 
