@@ -78,7 +78,7 @@ fn print_usage() {
          tasks:\n  \
          ci        the gate: fmt, clippy, tests, bench build, fault matrix, docs, cargo-deny (when installed)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
-         faults    the fault matrix: every injected fault against a create and a 10k append\n  \
+         faults    the fault matrix (every injected fault against a create and a 10k append) and\n            the kill-and-resume runs of the real binary over 1M rows\n  \
          bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
     );
 }
@@ -107,6 +107,7 @@ fn ci() -> Result<(), String> {
             &["bench", "--workspace", "--no-run", "--locked"],
         ),
         faults_step(),
+        kill_step(),
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     ];
@@ -168,8 +169,29 @@ fn faults_step() -> Step {
     )
 }
 
+/// The real `nxlink` binary killed ten times while appending 1 000 000 rows (SIGKILL, with a
+/// gateway refusing and one accepting repeated contact ids; SIGTERM), re-run each time: it
+/// prints its table of requests, re-sends and doubles, and fails when a contact is lost.
+fn kill_step() -> Step {
+    Step::cargo(
+        "kill and resume",
+        &[
+            "test",
+            "--locked",
+            "-p",
+            "nxlink-cli",
+            "--test",
+            "cli",
+            "kill_resume",
+            "--",
+            "--nocapture",
+        ],
+    )
+    .env("NXLINK_KILL_ROWS", "1000000")
+}
+
 fn faults() -> Result<(), String> {
-    run_all("faults", &[faults_step()])
+    run_all("faults", &[faults_step(), kill_step()])
 }
 
 fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {
