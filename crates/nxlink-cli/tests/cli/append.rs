@@ -349,3 +349,80 @@ fn sigint_waits_for_the_batches_in_flight_and_a_rerun_sends_only_the_rest() {
     );
     assert_eq!(gateway.emulator().request_count(), 0);
 }
+
+#[test]
+fn a_second_signal_exits_at_once_and_the_rerun_resends_only_what_was_in_flight() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    const COUNT: usize = 6_000;
+    let gateway = Gateway::start();
+    let task_id = gateway.create_task("");
+    let csv = gateway.scratch.write("stuck.csv", contacts_csv("w", COUNT));
+    // Answers that take far longer than the test waits.
+    gateway.emulator().inject(FaultRule::new(
+        AppendContactsRequest::PATH,
+        Requests::Every,
+        Fault::Delay(Duration::from_secs(20)),
+    ));
+    let append = || {
+        let mut command = gateway.nxlink();
+        command
+            .args(["contacts", "append", "--task", &task_id, "--csv"])
+            .arg(&csv)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    };
+    gateway.emulator().clear_requests();
+    let child = append().spawn().expect("started");
+    // The probe batch is on its way once the emulator has it.
+    let started = Instant::now();
+    while gateway.emulator().request_count() == 0 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let signal = |name: &str| {
+        std::process::Command::new("kill")
+            .args([name, &child.id().to_string()])
+            .status()
+            .expect("kill runs")
+    };
+    assert!(signal("-TERM").success());
+    std::thread::sleep(Duration::from_millis(300));
+    let second = Instant::now();
+    assert!(signal("-INT").success());
+    let output = child.wait_with_output().expect("ends");
+    assert!(
+        second.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        second.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("SIGINT again: exiting now"), "{stderr}");
+    assert!(
+        stderr.contains("re-run the same command to resume"),
+        "{stderr}"
+    );
+    assert!(
+        !gateway.scratch.path("stuck.csv.failed.csv").exists(),
+        "complete or absent"
+    );
+
+    // The probe was in flight: the re-run sends it again, says so, and sends the rest once.
+    gateway.emulator().clear_faults();
+    gateway.emulator().clear_requests();
+    let resumed = run(&mut append());
+    assert_eq!(resumed.code, 0, "{resumed:?}");
+    assert!(
+        resumed.stdout.contains("re-sent 1 batches (500 contacts)"),
+        "{resumed:?}"
+    );
+    assert_eq!(gateway.emulator().request_count(), COUNT / 500);
+    assert_eq!(
+        summary(&resumed.stdout, "appended") + summary(&resumed.stdout, "already in the task"),
+        COUNT as u64
+    );
+    let contacts = gateway.emulator().contacts(&task_id);
+    assert_eq!(contacts.len(), COUNT);
+}
