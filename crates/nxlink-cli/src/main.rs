@@ -6,6 +6,7 @@
 //! files, missing or broken configuration).
 #![forbid(unsafe_code)]
 
+mod append_run;
 mod cli;
 mod commands;
 mod config;
