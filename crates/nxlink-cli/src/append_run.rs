@@ -13,8 +13,9 @@ use nxlink::model::{AppendContactsRequest, Contact};
 use nxlink::{AppendReport, Client, ErrorKind};
 
 use crate::cli::AppendArgs;
-use crate::contacts_csv::{FailedRows, Row};
+use crate::contacts_csv::Row;
 use crate::errors::CliError;
+use crate::failed_rows::FailedRows;
 use crate::journal::{BatchAnswer, BatchBounds, BatchState, Journal};
 use crate::output::thousands;
 use crate::progress::Progress;

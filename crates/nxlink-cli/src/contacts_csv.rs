@@ -6,9 +6,9 @@
 //! An empty variable cell leaves that variable out for the row. Fields are trimmed.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use csv::{ByteRecord, ReaderBuilder, Trim, WriterBuilder};
+use csv::{ByteRecord, ReaderBuilder, Trim};
 use nxlink::model::{Contact, FieldPath, Variable, Violations, validate_contact};
 
 use crate::errors::{CliError, io_reason};
@@ -52,6 +52,9 @@ pub(crate) struct ContactsReader {
     headers: ByteRecord,
     record: ByteRecord,
     file_len: u64,
+    /// Added to the reader's line numbers: 1 for a file with CRLF line ends (see
+    /// [`crlf_line_offset`]).
+    line_offset: u64,
 }
 
 impl ContactsReader {
@@ -69,6 +72,7 @@ impl ContactsReader {
             .byte_headers()
             .map_err(|error| read_error(path, &error))?
             .clone();
+        let line_offset = crlf_line_offset(path, reader.position().byte());
         Ok(match layout(&name, &headers) {
             Ok(layout) => Ok(ContactsReader {
                 name,
@@ -77,6 +81,7 @@ impl ContactsReader {
                 headers,
                 record: ByteRecord::new(),
                 file_len,
+                line_offset,
             }),
             Err(problems) => Err(problems),
         })
@@ -105,7 +110,13 @@ impl ContactsReader {
     /// The header name of the column a contact field path (`phoneNumber`, `params[2].name`)
     /// came from; `params` indexes count only the row's non-empty variables.
     fn column_of(&self, field: &str, params: &[usize]) -> Option<&str> {
-        let index = match field {
+        let index = self.column_index(field, params)?;
+        self.layout.names.get(index).map(String::as_str)
+    }
+
+    /// The index of the column a contact field path came from (see [`Self::column_of`]).
+    fn column_index(&self, field: &str, params: &[usize]) -> Option<usize> {
+        match field {
             "contactId" => Some(self.layout.contact_id),
             "name" => Some(self.layout.name),
             "phoneNumber" => Some(self.layout.phone_number),
@@ -115,8 +126,7 @@ impl ContactsReader {
                 .and_then(|rest| rest.split(']').next())
                 .and_then(|index| index.parse::<usize>().ok())
                 .and_then(|index| params.get(index).copied()),
-        }?;
-        self.layout.names.get(index).map(String::as_str)
+        }
     }
 
     /// The header name of the column `field` names (`phoneNumber`, …), as the file spells it.
@@ -133,7 +143,10 @@ impl ContactsReader {
         if !more {
             return Ok(None);
         }
-        let line = self.record.position().map_or(0, |position| position.line());
+        let line = self
+            .record
+            .position()
+            .map_or(0, |position| position.line() + self.line_offset);
         let raw = self.record.clone();
         let contact = self.contact(line, &raw);
         Ok(Some(Row { line, raw, contact }))
@@ -155,11 +168,15 @@ impl ContactsReader {
             )]);
         }
         let mut problems = Vec::new();
+        // Columns already reported as unreadable: the rules' view of them (an empty value)
+        // would only say the same thing twice.
+        let mut unreadable = Vec::new();
         let mut text = |index: usize| -> String {
             let bytes = record.get(index).unwrap_or_default();
             match std::str::from_utf8(bytes) {
                 Ok(text) => text.to_owned(),
                 Err(_) => {
+                    unreadable.push(index);
                     problems.push(Problem::line(
                         &self.name,
                         line,
@@ -192,6 +209,12 @@ impl ContactsReader {
         validate_contact(&contact, &FieldPath::root(), &mut violations);
         if let Err(errors) = violations.into_result() {
             for violation in errors {
+                if self
+                    .column_index(violation.path(), &params)
+                    .is_some_and(|index| unreadable.contains(&index))
+                {
+                    continue;
+                }
                 let column = self.column_of(violation.path(), &params);
                 problems.push(Problem::line(&self.name, line, column, violation.reason));
             }
@@ -202,6 +225,24 @@ impl ContactsReader {
             Err(problems)
         }
     }
+}
+
+/// How many lines the csv reader's numbers are short by. It counts a line when it reads a
+/// `\n`, but stops a record at the `\r` of a CRLF line end, so every record after one starts
+/// a line early (BurntSushi/rust-csv#395). The header's end shows which kind of file this
+/// is: after reading it, the reader stands on the `\n` of a CRLF. Files are assumed to keep
+/// one kind of line end throughout, as spreadsheet programs write them.
+fn crlf_line_offset(path: &Path, after_header: u64) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = File::open(path) else {
+        return 0;
+    };
+    let mut byte = [0u8; 1];
+    let on_newline = after_header > 0
+        && file.seek(SeekFrom::Start(after_header)).is_ok()
+        && file.read_exact(&mut byte).is_ok()
+        && byte[0] == b'\n';
+    u64::from(on_newline)
 }
 
 /// A CSV read error: only I/O can fail here (records are bytes, rows may vary in length).
@@ -296,120 +337,6 @@ fn layout(file: &str, headers: &ByteRecord) -> Result<Layout, Vec<Problem>> {
     })
 }
 
-/// Where failed rows go by default: next to the input, `<csv>.failed.csv`.
-pub(crate) fn default_failed_path(csv: &Path) -> PathBuf {
-    let mut name = csv.file_name().unwrap_or_default().to_os_string();
-    name.push(".failed.csv");
-    csv.with_file_name(name)
-}
-
-/// Writes rows, unchanged, under the input's header: a file to append again to resume.
-///
-/// The rows go to a temporary file beside the target, which [`FailedRows::finish`] syncs
-/// and renames into place: the file the user sees is complete or absent, never cut short by
-/// a kill. Creating one removes a stale file of an earlier run first.
-#[derive(Debug)]
-pub(crate) struct FailedRows {
-    path: PathBuf,
-    partial: PathBuf,
-    writer: Option<csv::Writer<File>>,
-    count: u64,
-}
-
-impl FailedRows {
-    /// Starts the file (as a temporary one) and writes the header.
-    pub(crate) fn create(path: &Path, headers: &ByteRecord) -> Result<Self, CliError> {
-        let cannot = |error: &dyn std::fmt::Display| {
-            CliError::usage(format!("cannot write {}: {error}", path.display()))
-        };
-        match std::fs::remove_file(path) {
-            Ok(()) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => return Err(cannot(&io_reason(&error))),
-        }
-        let partial = partial_path(path);
-        let file = File::create(&partial).map_err(|error| cannot(&io_reason(&error)))?;
-        let mut writer = WriterBuilder::new().flexible(true).from_writer(file);
-        writer
-            .write_byte_record(headers)
-            .map_err(|error| cannot(&error))?;
-        Ok(FailedRows {
-            path: path.to_path_buf(),
-            partial,
-            writer: Some(writer),
-            count: 0,
-        })
-    }
-
-    fn cannot(&self, error: &dyn std::fmt::Display) -> CliError {
-        CliError::failed(format!("cannot write {}: {error}", self.path.display()))
-    }
-
-    /// Writes one row as it was read.
-    pub(crate) fn write(&mut self, row: &ByteRecord) -> Result<(), CliError> {
-        let Some(writer) = self.writer.as_mut() else {
-            return Ok(());
-        };
-        if let Err(error) = writer.write_byte_record(row) {
-            return Err(self.cannot(&error));
-        }
-        self.count += 1;
-        Ok(())
-    }
-
-    /// Completes the file: synced and renamed into place when it holds rows, no file at all
-    /// when it does not. Returns how many rows it holds.
-    pub(crate) fn finish(mut self) -> Result<u64, CliError> {
-        let Some(writer) = self.writer.take() else {
-            return Ok(0);
-        };
-        let file = writer
-            .into_inner()
-            .map_err(|error| self.cannot(&io_reason(error.error())))?;
-        if self.count == 0 {
-            drop(file);
-            let _ = std::fs::remove_file(&self.partial);
-            return Ok(0);
-        }
-        file.sync_all()
-            .map_err(|error| self.cannot(&io_reason(&error)))?;
-        drop(file);
-        std::fs::rename(&self.partial, &self.path)
-            .map_err(|error| self.cannot(&io_reason(&error)))?;
-        sync_parent(&self.path);
-        Ok(self.count)
-    }
-}
-
-impl Drop for FailedRows {
-    /// Not finished (an error, or a stop): the partial file is removed.
-    fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = std::fs::remove_file(&self.partial);
-        }
-    }
-}
-
-/// The temporary file a failed-rows file is written to: hidden, beside it.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
-/// Makes a rename durable: syncs the directory holding `path` (best effort: not every
-/// platform can open a directory).
-fn sync_parent(path: &Path) {
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,11 +371,65 @@ mod tests {
         assert_eq!(lines[2], "c.csv:1: column v appears twice");
     }
 
+    fn reader_of(name: &str, content: &[u8]) -> ContactsReader {
+        let dir = std::env::temp_dir().join(format!("nxlink-csv-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let path = dir.join(name);
+        std::fs::write(&path, content).expect("written");
+        ContactsReader::open(&path)
+            .expect("readable")
+            .expect("valid header")
+    }
+
+    fn lines_and_problems(reader: &mut ContactsReader) -> Vec<(u64, Vec<String>)> {
+        let mut rows = Vec::new();
+        while let Some(row) = reader.next_row().expect("row") {
+            let problems = match row.contact {
+                Ok(_) => Vec::new(),
+                Err(problems) => problems.iter().map(ToString::to_string).collect(),
+            };
+            rows.push((row.line, problems));
+        }
+        rows
+    }
+
     #[test]
-    fn the_default_failed_file_sits_next_to_the_input() {
-        assert_eq!(
-            default_failed_path(Path::new("/data/june.csv")),
-            Path::new("/data/june.csv.failed.csv")
+    fn rows_of_a_crlf_file_are_numbered_by_their_own_lines() {
+        for (name, end) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+            let content = [
+                "contactId,name,phoneNumber",
+                "c-1,A,13800000001",
+                "\"c-2\",\"B\nC\",13800000002",
+                "c-3,,13800000003",
+                "",
+            ]
+            .join(end);
+            let mut reader = reader_of(name, content.as_bytes());
+            let rows = lines_and_problems(&mut reader);
+            let lines: Vec<u64> = rows.iter().map(|(line, _)| *line).collect();
+            assert_eq!(lines, [2, 3, 5], "{name}");
+            assert_eq!(rows[2].1.len(), 1, "{name}: {:?}", rows[2].1);
+            assert!(
+                rows[2].1[0].starts_with(&format!("{}:5:", reader.name())),
+                "{:?}",
+                rows[2].1
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_that_is_not_utf8_is_reported_once() {
+        let mut reader = reader_of(
+            "latin1.csv",
+            b"contactId,name,phoneNumber\nc-1,Jos\xe9,13800000001\n",
+        );
+        let rows = lines_and_problems(&mut reader);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].1.len(), 1, "{:?}", rows[0].1);
+        assert!(
+            rows[0].1[0].contains("is not valid UTF-8"),
+            "{:?}",
+            rows[0].1
         );
     }
 }

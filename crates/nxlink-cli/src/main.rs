@@ -14,6 +14,7 @@ mod config_file;
 mod contacts_csv;
 mod dry_run;
 mod errors;
+mod failed_rows;
 mod journal;
 mod output;
 mod problems;

@@ -14,9 +14,9 @@ use crate::commands::Outcome;
 use crate::commands::contacts_append::{ensure_distinct, resume_hint};
 use crate::commands::tasks::status_name;
 use crate::config::Settings;
-use crate::contacts_csv::{FailedRows, default_failed_path};
 use crate::dry_run;
 use crate::errors::{CliError, stderr_line};
+use crate::failed_rows::{FailedRows, default_failed_path};
 use crate::output::thousands;
 use crate::task_input::{self, CsvRows};
 
