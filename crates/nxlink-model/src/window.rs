@@ -5,6 +5,7 @@ mod days;
 mod error;
 mod hours;
 mod list;
+mod schedule;
 mod set_impls;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ pub use days::WeekDays;
 pub use error::{ItemProblem, WindowError};
 pub use hours::HourSet;
 pub use list::SetIter;
+pub use schedule::ScheduleError;
 
 /// One quarter of an hour; the wire form has one hour list per quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
