@@ -26,6 +26,17 @@ pub(crate) fn phone_number(violations: &mut Violations, path: impl Display, valu
     if PHONE_DIGITS.contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
+    if looks_like_a_spreadsheet_number(digits) {
+        violations.push(
+            path,
+            format!(
+                "{} looks like a number a spreadsheet reformatted (digits are lost that way): \
+                 format the column as text, re-enter the numbers, and export again",
+                excerpt(value)
+            ),
+        );
+        return;
+    }
     if let Some((index, c)) = digits.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         let offset = value.len() - digits.len();
         violations.push(
@@ -44,6 +55,23 @@ pub(crate) fn phone_number(violations: &mut Violations, path: impl Display, valu
                 digits.len()
             ),
         );
+    }
+}
+
+/// Whether `text` is how a spreadsheet shows a phone number it took for a number:
+/// scientific notation (`1.38E+10`) or a decimal (`13800000001.0`).
+fn looks_like_a_spreadsheet_number(text: &str) -> bool {
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let decimal = |part: &str| match part.split_once('.') {
+        Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),
+        None => all_digits(part),
+    };
+    match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            decimal(mantissa) && all_digits(exponent)
+        }
+        None => text.contains('.') && decimal(text),
     }
 }
 

@@ -307,6 +307,33 @@ fn rejects_phone_number_with_letters() {
 }
 
 #[test]
+fn a_phone_number_a_spreadsheet_turned_into_a_number_says_how_to_fix_it() {
+    for mangled in [
+        "1.38E+10",
+        "1.38e10",
+        "8.6138E+12",
+        "13800000001.0",
+        "+8613800000001.0",
+    ] {
+        let errors = only_at(&with_phone(mangled), "callList[1].phoneNumber");
+        let reason = errors.violations()[0].reason();
+        assert!(
+            reason.contains("looks like a number a spreadsheet reformatted")
+                && reason.contains("format the column as text"),
+            "{mangled}: {reason}"
+        );
+    }
+    // Not number-shaped: the usual message.
+    for other in ["1380000000X", "138.0000.0001", "E10", "1.E5"] {
+        let errors = only_at(&with_phone(other), "callList[1].phoneNumber");
+        assert!(
+            !errors.violations()[0].reason().contains("spreadsheet"),
+            "{other}"
+        );
+    }
+}
+
+#[test]
 fn phone_number_length_boundaries() {
     valid(&with_phone("12345"));
     valid(&with_phone("+12345"));
