@@ -362,6 +362,12 @@ fn journal_error(path: &Path, error: &rusqlite::Error) -> CliError {
             "wait for that run to end, or pass --journal with another path",
         );
     }
+    if error.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) {
+        return CliError::usage_hint(
+            format!("cannot create the journal {}: {error}", path.display()),
+            "pass --journal with a path in a writable directory",
+        );
+    }
     CliError::failed(format!(
         "cannot use the journal {}: {error}",
         path.display()
@@ -444,6 +450,18 @@ mod tests {
             "{}",
             error.render()
         );
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_created_says_where_to_put_it() {
+        let path = scratch("nowhere").join("missing-dir").join("c.csv.journal");
+        let error = Journal::open(&path, "task-1", 500).expect_err("no directory");
+        assert!(
+            error.render().contains("cannot create the journal"),
+            "{}",
+            error.render()
+        );
+        assert!(error.render().contains("--journal"), "{}", error.render());
     }
 
     #[test]
