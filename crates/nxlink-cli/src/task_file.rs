@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::de::IgnoredAny;
 
-use nxlink::model::{CreateTaskRequest, ParseError};
+use nxlink::model::{CallWindow, CreateTaskRequest, ParseError};
 use serde_json::{Map, Value};
 
 use crate::errors::CliError;
@@ -171,6 +171,9 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
         ));
     };
     let mut typing = Typing::default();
+    if let Some(problem) = expand_window(fields) {
+        typing.problems.push(problem);
+    }
     typing.check_fields(fields);
     let mut problems = Vec::new();
     let request = match serde_json::to_vec(&document)
@@ -219,7 +222,17 @@ fn read_typed<R: std::io::Read>(
     json: R,
     again: impl FnOnce() -> Result<R, CliError>,
 ) -> Result<Option<TaskDefinition>, CliError> {
-    let Ok(request) = serde_json::from_reader::<_, CreateTaskRequest>(json) else {
+    // Only the top-level keys first, their values skipped: the unknown ones are warned
+    // about, and a compact `window` takes the tree path, which writes it out.
+    let Ok(keys) =
+        serde_json::from_reader::<_, std::collections::BTreeMap<String, IgnoredAny>>(json)
+    else {
+        return Ok(None);
+    };
+    if keys.contains_key(WINDOW) {
+        return Ok(None);
+    }
+    let Ok(request) = serde_json::from_reader::<_, CreateTaskRequest>(again()?) else {
         return Ok(None);
     };
     let (request, problems) = match request.validate() {
@@ -232,12 +245,6 @@ fn read_typed<R: std::io::Read>(
                 .collect(),
         ),
     };
-    // Only the top-level keys, their values skipped: the unknown ones are warned about.
-    let Ok(keys) =
-        serde_json::from_reader::<_, std::collections::BTreeMap<String, IgnoredAny>>(again()?)
-    else {
-        return Ok(None);
-    };
     let warnings = keys
         .into_keys()
         .filter(|key| !FIELDS.iter().any(|(field, _)| field == key))
@@ -248,6 +255,58 @@ fn read_typed<R: std::io::Read>(
         problems,
         warnings,
     }))
+}
+
+/// The compact calling window a definition may give instead of the five window fields.
+const WINDOW: &str = "window";
+
+/// The five task/create fields a compact window stands for.
+const WINDOW_FIELDS: [&str; 5] = [
+    "weekDay",
+    "firstFifteen",
+    "secondFifteen",
+    "thirdFifteen",
+    "fourthFifteen",
+];
+
+/// Replaces a compact `window` ("Mon-Fri 09:00-12:00, 14:00-17:30") by the five fields it
+/// stands for; a problem when it does not parse, is not a string, or comes with them.
+fn expand_window(fields: &mut Map<String, Value>) -> Option<(String, String)> {
+    let window = fields.remove(WINDOW)?;
+    let Value::String(text) = window else {
+        return Some((
+            WINDOW.to_owned(),
+            format!(
+                "must be a string such as \"Mon-Fri 09:00-12:00, 14:00-17:30\" (got {})",
+                describe(&window)
+            ),
+        ));
+    };
+    if let Some(field) = WINDOW_FIELDS
+        .iter()
+        .find(|field| fields.contains_key(**field))
+    {
+        return Some((
+            WINDOW.to_owned(),
+            format!("give either window or {field} and the other window fields, not both"),
+        ));
+    }
+    match CallWindow::parse_schedule(&text) {
+        Ok(window) => {
+            let values = [
+                window.week_days.to_string(),
+                window.first_fifteen.to_string(),
+                window.second_fifteen.to_string(),
+                window.third_fifteen.to_string(),
+                window.fourth_fifteen.to_string(),
+            ];
+            for (field, value) in WINDOW_FIELDS.iter().zip(values) {
+                fields.insert((*field).to_owned(), Value::String(value));
+            }
+            None
+        }
+        Err(error) => Some((WINDOW.to_owned(), error.to_string())),
+    }
 }
 
 /// TOML into the equivalent JSON value; date-times (which JSON lacks) become strings.
@@ -375,9 +434,13 @@ impl Typing {
 
     /// Whether a violation of the model is a consequence of a reported type problem.
     fn covers(&self, path: &str) -> bool {
+        // A window that was not understood stands for the five fields it would have set.
+        let window_field = WINDOW_FIELDS.iter().any(|field| path.starts_with(field));
         self.problems.iter().any(|(bad, _)| {
-            path.strip_prefix(bad.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            (window_field && bad == WINDOW)
+                || path
+                    .strip_prefix(bad.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
         })
     }
 }
