@@ -265,20 +265,32 @@ fn a_compact_window_stands_for_the_five_window_fields() {
     scratch.write("w.json", with_window("Mon-Fri 09:00-12:00, 14:00-17:30"));
     let run = nxlink(bare_command(scratch.root()), ["task", "validate", "w.json"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stderr.contains("is not a task/create field"), "{run:?}");
+    assert!(
+        !run.stderr.contains("is not a task/create field"),
+        "{run:?}"
+    );
 
     scratch.write("off.json", with_window("Mon-Fri 09:10-12:00"));
-    let run = nxlink(bare_command(scratch.root()), ["task", "validate", "off.json"]);
+    let run = nxlink(
+        bare_command(scratch.root()),
+        ["task", "validate", "off.json"],
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.all().contains("window: 09:10 is not on a quarter hour"),
         "{run:?}"
     );
-    assert!(!run.all().contains("weekDay"), "one problem, not six: {run:?}");
+    assert!(
+        !run.all().contains("weekDay"),
+        "one problem, not six: {run:?}"
+    );
 
     let both = with_window("Mon 09:00-10:00").replacen('{', r#"{"weekDay":"1","#, 1);
     scratch.write("both.json", both);
-    let run = nxlink(bare_command(scratch.root()), ["task", "validate", "both.json"]);
+    let run = nxlink(
+        bare_command(scratch.root()),
+        ["task", "validate", "both.json"],
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.all().contains("give either window or weekDay"),
