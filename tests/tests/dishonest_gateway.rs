@@ -92,40 +92,37 @@ async fn counts_that_do_not_add_up_or_name_strangers_are_unknown_outcomes() {
 }
 
 #[tokio::test]
-async fn a_create_answered_with_a_list_is_looked_up_and_never_sent_twice() {
-    let gateway = ScriptedGateway::start(|request: &ScriptedRequest<'_>| match request.path {
-        CREATE => ScriptedAnswer::ok(r#"{"code":0,"data":[{"taskId":"a"},{"taskId":"b"}]}"#),
-        _ => ScriptedAnswer::ok(r#"{"code":0,"data":{"total":0,"list":[]}}"#),
-    })
-    .await
-    .expect("starts");
-    let error = client_for(&gateway)
-        .create_task(&spec_example_task())
-        .await
-        .expect_err("not a created task");
-    assert!(error.is_outcome_unknown(), "{error}");
-    assert!(
-        error.to_string().contains("look it up by that userTaskId"),
-        "{error}"
-    );
-    assert_eq!(gateway.requests_to(CREATE), 1, "never sent twice");
-    assert_eq!(gateway.requests_to(TASKS), 1, "reconciled by a lookup");
-}
-
-#[tokio::test]
-async fn a_create_answered_without_a_task_id_is_not_a_created_task() {
-    let gateway = ScriptedGateway::start(|request: &ScriptedRequest<'_>| match request.path {
-        CREATE => ScriptedAnswer::ok(r#"{"code":0,"message":"success"}"#),
-        _ => ScriptedAnswer::ok(r#"{"code":0,"data":{"total":0,"list":[]}}"#),
-    })
-    .await
-    .expect("starts");
-    let error = client_for(&gateway)
-        .create_task(&spec_example_task())
-        .await
-        .expect_err("no task id");
-    assert!(error.is_outcome_unknown(), "{error}");
-    assert_eq!(gateway.requests_to(CREATE), 1);
+async fn a_create_answer_that_names_no_task_is_looked_up_and_never_sent_twice() {
+    for (body, what) in [
+        (
+            r#"{"code":0,"data":[{"taskId":"a"},{"taskId":"b"}]}"#,
+            "a list",
+        ),
+        (r#"{"code":0,"message":"success"}"#, "no task id"),
+    ] {
+        let gateway =
+            ScriptedGateway::start(move |request: &ScriptedRequest<'_>| match request.path {
+                CREATE => ScriptedAnswer::ok(body),
+                _ => ScriptedAnswer::ok(r#"{"code":0,"data":{"total":0,"list":[]}}"#),
+            })
+            .await
+            .expect("starts");
+        let error = client_for(&gateway)
+            .create_task(&spec_example_task())
+            .await
+            .expect_err(what);
+        assert!(error.is_outcome_unknown(), "{what}: {error}");
+        assert!(
+            error.to_string().contains("look it up by that userTaskId"),
+            "{what}: {error}"
+        );
+        assert_eq!(gateway.requests_to(CREATE), 1, "{what}: never sent twice");
+        assert_eq!(
+            gateway.requests_to(TASKS),
+            1,
+            "{what}: reconciled by a lookup"
+        );
+    }
 }
 
 #[tokio::test]

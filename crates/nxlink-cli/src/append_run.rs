@@ -239,11 +239,7 @@ impl<'a> AppendRun<'a> {
             }
         }
         if !self.may_go_on() {
-            self.tally.unsent += rows.len() as u64;
-            for record in &rows.records {
-                self.failed.write(record)?;
-            }
-            return Ok(());
+            return self.unsent(&rows.records);
         }
         // Committed before a byte is sent: after any stop, this batch is known to be in flight.
         self.journal.mark_in_flight(number, &bounds)?;
@@ -297,8 +293,7 @@ impl<'a> AppendRun<'a> {
                 // Refused before sending (e.g. a bad --country-code): nothing later would go.
                 self.journal
                     .record(number, BatchState::Failed, &BatchAnswer::default())?;
-                self.tally.unsent += count;
-                self.write_all(&sending)?;
+                self.unsent(&sending.records)?;
                 self.stop_error = Some(
                     CliError::sdk("appending contacts", error).on_gateway(self.client.base_url()),
                 );
@@ -308,15 +303,18 @@ impl<'a> AppendRun<'a> {
         if let Some(batch) = report.failed.into_iter().next() {
             let unknown = batch.error.is_outcome_unknown();
             let state = if unknown {
-                self.tally.unknown += count;
                 BatchState::Unknown
             } else {
-                self.tally.unsent += count;
                 BatchState::Failed
             };
             self.journal
                 .record(number, state, &BatchAnswer::default())?;
-            self.write_all(&sending)?;
+            if unknown {
+                self.tally.unknown += count;
+                self.write_all(&sending.records)?;
+            } else {
+                self.unsent(&sending.records)?;
+            }
             let what = if unknown {
                 "of unknown outcome, not counted as appended"
             } else {
@@ -383,8 +381,14 @@ impl<'a> AppendRun<'a> {
         Ok(())
     }
 
-    fn write_all(&mut self, sending: &Sending) -> Result<(), CliError> {
-        for record in &sending.records {
+    /// Rows that were not sent: counted, and written to the failed-rows file as they are.
+    pub(crate) fn unsent(&mut self, records: &[ByteRecord]) -> Result<(), CliError> {
+        self.tally.unsent += records.len() as u64;
+        self.write_all(records)
+    }
+
+    fn write_all(&mut self, records: &[ByteRecord]) -> Result<(), CliError> {
+        for record in records {
             self.failed.write(record)?;
         }
         Ok(())

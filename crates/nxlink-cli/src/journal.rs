@@ -111,13 +111,6 @@ pub(crate) struct BatchAnswer {
     pub(crate) refused: Vec<(u64, String)>,
 }
 
-/// Totals over every batch of the journal, every run included.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct JournalTotals {
-    pub(crate) appended: u64,
-    pub(crate) maybe_doubled: u64,
-}
-
 /// An open journal, held exclusively by this run.
 #[derive(Debug)]
 pub(crate) struct Journal {
@@ -325,19 +318,14 @@ impl Journal {
         })
     }
 
-    /// Totals over every batch, every run included.
-    pub(crate) fn totals(&self) -> Result<JournalTotals, CliError> {
+    /// Contacts that may be doubled, over every batch and every run (see
+    /// [`BatchAnswer::maybe_doubled`]).
+    pub(crate) fn maybe_doubled(&self) -> Result<u64, CliError> {
         self.write(|c| {
             c.query_row(
-                "SELECT COALESCE(SUM(appended), 0), COALESCE(SUM(maybe_doubled), 0) FROM batch
-                 WHERE state = 'acknowledged'",
+                "SELECT COALESCE(SUM(maybe_doubled), 0) FROM batch WHERE state = 'acknowledged'",
                 [],
-                |row| {
-                    Ok(JournalTotals {
-                        appended: row.get(0)?,
-                        maybe_doubled: row.get(1)?,
-                    })
-                },
+                |row| row.get(0),
             )
         })
     }

@@ -1,8 +1,9 @@
 //! Task definition files: the documented task/create JSON, or TOML with the same field names.
 //!
-//! Both are read into a JSON value first. Values of the wrong type are reported with their
-//! JSON path and taken out, so the model's own validation (`CreateTaskRequest::from_json`)
-//! can still report every other problem of the same file at once.
+//! A well-typed JSON file is streamed straight into the model. Any other (TOML, a value of
+//! the wrong type, a compact `window`) is read into a JSON value first: values of the wrong
+//! type are reported with their JSON path and taken out, so the model's own validation
+//! (`CreateTaskRequest::from_json`) can still report every other problem at once.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -10,7 +11,7 @@ use std::path::Path;
 
 use serde::de::IgnoredAny;
 
-use nxlink::model::{CallWindow, CreateTaskRequest, ParseError};
+use nxlink::model::{CallWindow, CreateTaskRequest, ParseError, Quarter};
 use serde_json::{Map, Value};
 
 use crate::errors::CliError;
@@ -145,12 +146,6 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
         problems: vec![problem],
         warnings: Vec::new(),
     };
-    if !toml
-        && let Ok(Some(definition)) =
-            read_typed(name, without_bom(bytes), || Ok(without_bom(bytes)))
-    {
-        return definition;
-    }
     let document = if toml {
         parse_toml(without_bom(bytes))
     } else {
@@ -263,10 +258,10 @@ const WINDOW: &str = "window";
 /// The five task/create fields a compact window stands for.
 const WINDOW_FIELDS: [&str; 5] = [
     "weekDay",
-    "firstFifteen",
-    "secondFifteen",
-    "thirdFifteen",
-    "fourthFifteen",
+    Quarter::First.field_name(),
+    Quarter::Second.field_name(),
+    Quarter::Third.field_name(),
+    Quarter::Fourth.field_name(),
 ];
 
 /// Replaces a compact `window` ("Mon-Fri 09:00-12:00, 14:00-17:30") by the five fields it
@@ -291,20 +286,13 @@ fn expand_window(fields: &mut Map<String, Value>) -> Option<(String, String)> {
             format!("give either window or {field} and the other window fields, not both"),
         ));
     }
-    match CallWindow::parse_schedule(&text) {
-        Ok(window) => {
-            let values = [
-                window.week_days.to_string(),
-                window.first_fifteen.to_string(),
-                window.second_fifteen.to_string(),
-                window.third_fifteen.to_string(),
-                window.fourth_fifteen.to_string(),
-            ];
-            for (field, value) in WINDOW_FIELDS.iter().zip(values) {
-                fields.insert((*field).to_owned(), Value::String(value));
-            }
+    match CallWindow::parse_schedule(&text).map(serde_json::to_value) {
+        // The window's own wire form: exactly the five fields.
+        Ok(Ok(Value::Object(wire))) => {
+            fields.extend(wire);
             None
         }
+        Ok(_) => Some((WINDOW.to_owned(), "could not be written out".to_owned())),
         Err(error) => Some((WINDOW.to_owned(), error.to_string())),
     }
 }

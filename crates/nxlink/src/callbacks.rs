@@ -105,7 +105,7 @@ impl CallbackVerifier {
     /// Forgets an accepted callback, so that NXLink's redelivery of it is accepted: call it
     /// when the callback could not be handled (stored, queued) and you answer non-200.
     pub fn forget(&self, headers: &http::HeaderMap) {
-        if let (Some(guard), Some(sign)) = (&self.replay_guard, sign_of(headers)) {
+        if let (Some(guard), Some(sign)) = (&self.replay_guard, received(headers).sign) {
             guard.forget(sign);
         }
     }
@@ -128,11 +128,7 @@ impl CallbackVerifier {
         body: &[u8],
         now_ms: u64,
     ) -> Result<(), CallbackError> {
-        let received = ReceivedHeaders::from_pairs(
-            headers
-                .iter()
-                .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
-        );
+        let received = received(headers);
         verify_received(
             &received,
             body,
@@ -182,13 +178,11 @@ impl CallbackVerifier {
     }
 }
 
-/// The `sign` header, whatever the case of its name.
-fn sign_of(headers: &http::HeaderMap) -> Option<&str> {
-    headers
-        .iter()
-        .find(|(name, _)| {
-            name.as_str()
-                .eq_ignore_ascii_case(nxlink_sign::header::SIGN)
-        })
-        .and_then(|(_, value)| value.to_str().ok())
+/// The authentication headers as received, names in any case.
+fn received(headers: &http::HeaderMap) -> ReceivedHeaders<'_> {
+    ReceivedHeaders::from_pairs(
+        headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?))),
+    )
 }

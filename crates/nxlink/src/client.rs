@@ -116,8 +116,6 @@ impl Client {
         // The first attempt uses the signature computed while serializing; later ones are
         // re-signed with a fresh `ts`.
         let mut signature = sealed.first;
-        // The overall deadline bounds every attempt too, not only the decision to retry.
-        let deadline = tokio::time::Instant::from_std(budget.deadline());
         let outcome = loop {
             #[cfg(feature = "tracing")]
             let attempt = {
@@ -125,11 +123,11 @@ impl Client {
                 let attempt = self
                     .attempt::<R>(sealed.body.clone(), signature.take(), &span)
                     .instrument(span.span());
-                within(deadline, budget, R::PATH, attempt).await
+                // The overall deadline bounds every attempt too, not only the decision to retry.
+                within(budget, R::PATH, attempt).await
             };
             #[cfg(not(feature = "tracing"))]
             let attempt = within(
-                deadline,
                 budget,
                 R::PATH,
                 self.attempt::<R>(sealed.body.clone(), signature.take(), &span),
@@ -230,13 +228,13 @@ impl Client {
     }
 }
 
-/// Runs `work` until the call's overall deadline; past it, a timeout error.
+/// Runs `work` until the overall deadline of `budget`'s call; past it, a timeout error.
 pub(crate) async fn within<T>(
-    deadline: tokio::time::Instant,
     budget: &Budget,
     endpoint: &'static str,
     work: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
+    let deadline = tokio::time::Instant::from_std(budget.deadline());
     tokio::time::timeout_at(deadline, work)
         .await
         .unwrap_or_else(|_| Err(Error::deadline_passed(endpoint, budget.total())))

@@ -247,9 +247,7 @@ impl Client {
             // A re-send is signed afresh.
             sealed.first = None;
             // The lookup counts against the same overall deadline as the create.
-            let deadline = tokio::time::Instant::from_std(budget.deadline());
             let lookup = within(
-                deadline,
                 &budget,
                 ListTasksRequest::PATH,
                 self.find_task(request, user_task_id, since),

@@ -85,7 +85,7 @@ pub(crate) async fn run(
         progress,
         stop,
     );
-    let chunk_rows = CHUNK_ROWS.max(args.batching.batch_size * args.batching.concurrency);
+    let chunk_rows = CHUNK_ROWS.max(batch_size * args.batching.concurrency);
     let mut next_report = batch_size as u64;
     while run.may_go_on() {
         let Some(row) = reader.next_row()? else {
@@ -106,14 +106,10 @@ pub(crate) async fn run(
     if stopped.is_some() {
         // Not sent: the pending rows, and the rows not read yet, copied as they are.
         let pending = std::mem::take(&mut run.pending);
-        run.tally.unsent += pending.len() as u64;
-        for record in &pending.records {
-            run.failed.write(record)?;
-        }
+        run.unsent(&pending.records)?;
         while let Some(row) = reader.next_row()? {
             run.tally.read += 1;
-            run.tally.unsent += 1;
-            run.failed.write(&row.raw)?;
+            run.unsent(std::slice::from_ref(&row.raw))?;
         }
     }
     run.progress
@@ -121,7 +117,7 @@ pub(crate) async fn run(
     run.progress.finish();
     let elapsed = run.progress.elapsed();
     let rate = run.progress.rate(run.tally.read);
-    let totals = run.journal.totals()?;
+    let maybe_doubled = run.journal.maybe_doubled()?;
     let AppendRun {
         journal,
         failed,
@@ -139,12 +135,12 @@ pub(crate) async fn run(
             thousands(tally.resent_contacts)
         )?;
     }
-    if totals.maybe_doubled > 0 {
+    if maybe_doubled > 0 {
         writeln!(
             out,
             "may be doubled: {} contacts were accepted by a re-send whose first send may also have arrived; \
              a gateway that accepts a repeated contactId may hold them twice (all runs of this journal)",
-            thousands(totals.maybe_doubled)
+            thousands(maybe_doubled)
         )?;
     }
     writeln!(out, "journal: {}", journal_path.display())?;

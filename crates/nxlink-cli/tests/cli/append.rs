@@ -271,13 +271,7 @@ fn sigint_waits_for_the_batches_in_flight_and_a_rerun_sends_only_the_rest() {
         Requests::Every,
         Fault::Delay(Duration::from_millis(400)),
     ));
-    let append = || {
-        let mut command = gateway.nxlink();
-        command
-            .args(["contacts", "append", "--task", &task_id, "--csv"])
-            .arg(&csv);
-        command
-    };
+    let append = || gateway.append(&task_id, &csv);
     let mut command = append();
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("started");
@@ -366,12 +360,8 @@ fn a_second_signal_exits_at_once_and_the_rerun_resends_only_what_was_in_flight()
         Fault::Delay(Duration::from_secs(20)),
     ));
     let append = || {
-        let mut command = gateway.nxlink();
-        command
-            .args(["contacts", "append", "--task", &task_id, "--csv"])
-            .arg(&csv)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut command = gateway.append(&task_id, &csv);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
         command
     };
     gateway.emulator().clear_requests();

@@ -132,6 +132,15 @@ impl Gateway {
         command
     }
 
+    /// `nxlink contacts append --task TASK --csv CSV` against this emulator.
+    pub(crate) fn append(&self, task_id: &str, csv: &Path) -> Command {
+        let mut command = self.nxlink();
+        command
+            .args(["contacts", "append", "--task", task_id, "--csv"])
+            .arg(csv);
+        command
+    }
+
     /// Creates an empty task through the binary and returns its id.
     pub(crate) fn create_task(&self, extra: &str) -> String {
         let definition = TASK_JSON.replacen('{', &format!("{{{extra}"), 1);

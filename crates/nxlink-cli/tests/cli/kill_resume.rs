@@ -125,12 +125,8 @@ fn scenario(name: &'static str, signal: &str, repeats: RepeatedContactIds) -> Ki
     let failed = gateway.scratch.path("big.csv.failed.csv");
     gateway.emulator().clear_requests();
     let append = || {
-        let mut command = gateway.nxlink();
-        command
-            .args(["contacts", "append", "--task", &task_id, "--csv"])
-            .arg(&csv)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut command = gateway.append(&task_id, &csv);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
         command
     };
     // A kill moment is a point in the run's progress: after a random number of requests
