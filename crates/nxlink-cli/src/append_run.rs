@@ -13,7 +13,8 @@ use nxlink::model::{AppendContactsRequest, Contact};
 use nxlink::{AppendReport, Client, ErrorKind};
 
 use crate::cli::AppendArgs;
-use crate::contacts_csv::Row;
+use crate::contact_file::Row;
+use crate::contact_file::places::FilePlaces;
 use crate::errors::CliError;
 use crate::failed_rows::FailedRows;
 use crate::journal::{BatchAnswer, BatchBounds, BatchState, Journal};
@@ -41,6 +42,8 @@ pub(crate) struct Tally {
     pub(crate) resent_batches: u64,
     pub(crate) resent_contacts: u64,
     pub(crate) shown: u64,
+    /// Phone numbers normalized into another form than written.
+    pub(crate) rewritten: u64,
 }
 
 impl Tally {
@@ -120,6 +123,7 @@ pub(crate) struct AppendRun<'a> {
     probed: bool,
     stop_error: Option<CliError>,
     stop: StopSignal,
+    places: FilePlaces,
 }
 
 impl<'a> AppendRun<'a> {
@@ -150,7 +154,14 @@ impl<'a> AppendRun<'a> {
             probed: false,
             stop_error: None,
             stop,
+            places: FilePlaces::lines(args.csv.display().to_string()),
         }
+    }
+
+    /// Names rows as the contacts file has them (lines, or a sheet's rows).
+    pub(crate) fn with_places(mut self, places: FilePlaces) -> Self {
+        self.places = places;
+        self
     }
 
     /// Whether new batches may still be sent: no stop asked for, no error that stops.
@@ -184,13 +195,16 @@ impl<'a> AppendRun<'a> {
         if let Some(first) = self.journal.first_line(&contact.contact_id, row.line)? {
             self.tally.repeated += 1;
             let message = format!(
-                "{}:{}: contactId {:?} repeats line {first}; not sent",
-                self.args.csv.display(),
-                row.line,
-                contact.contact_id
+                "{}: contactId {:?} repeats {}; not sent",
+                self.places.row(row.line),
+                contact.contact_id,
+                self.places.row_short(first)
             );
             self.show(&message);
             return self.failed.write(&row.raw);
+        }
+        if row.rewrite.is_some() {
+            self.tally.rewritten += 1;
         }
         self.pending.lines.push(row.line);
         self.pending.records.push(row.raw);

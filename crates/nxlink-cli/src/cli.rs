@@ -115,10 +115,14 @@ pub(crate) struct TaskInputArgs {
     /// Task definition: the documented task/create JSON, or TOML with the same field names.
     #[arg(value_name = "FILE")]
     pub(crate) file: PathBuf,
-    /// Contacts CSV: columns contactId, name, phoneNumber, optional other; every further
-    /// column is a script variable named by its header.
-    #[arg(long, value_name = "FILE.csv")]
+    /// Contacts file (CSV, TSV, .xlsx, .xls or .ods): columns contactId, name, phoneNumber,
+    /// optional other and countryCode; every further column is a script variable named by
+    /// its header.
+    #[arg(long, value_name = "FILE")]
     pub(crate) contacts: Option<PathBuf>,
+    /// How the contacts file is read.
+    #[command(flatten)]
+    pub(crate) reading: ReadArgs,
     /// Largest task definition file read, in MiB (contacts in a CSV have no such limit:
     /// it is streamed).
     #[arg(long, value_name = "MIB", default_value_t = crate::task_file::DEFAULT_MAX_FILE_MIB,
@@ -153,6 +157,54 @@ pub(crate) struct CreateArgs {
     /// How contacts are batched.
     #[command(flatten)]
     pub(crate) batching: BatchArgs,
+}
+
+/// How a contacts file is read.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ReadArgs {
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
+    /// The text encoding of a CSV/TSV (default: a byte-order mark's, else UTF-8 when the
+    /// file is valid UTF-8, else GB18030).
+    #[arg(long, value_enum, value_name = "ENCODING", default_value_t = EncodingChoice::Auto)]
+    pub(crate) encoding: EncodingChoice,
+    /// `normalize`: read numbers as people write them (`+86 138 0000 0001`) into the digits
+    /// the API takes, refusing numbers not valid for their country; `strict`: send them as
+    /// written, digits only.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = PhoneMode::Normalize)]
+    pub(crate) phones: PhoneMode,
+}
+
+/// `--encoding`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum EncodingChoice {
+    /// Detect: byte-order mark, else valid UTF-8, else GB18030.
+    Auto,
+    /// UTF-8 (a byte-order mark is skipped).
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// UTF-16, little-endian (Excel's "Unicode text").
+    #[value(name = "utf-16le")]
+    Utf16Le,
+    /// UTF-16, big-endian.
+    #[value(name = "utf-16be")]
+    Utf16Be,
+    /// GB18030, which includes GBK and GB2312 (Excel on Simplified-Chinese Windows).
+    #[value(name = "gb18030", alias = "gbk", alias = "gb2312")]
+    Gb18030,
+    /// Big5 (Traditional Chinese, Hong Kong and Taiwan).
+    #[value(name = "big5")]
+    Big5,
+}
+
+/// `--phones`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum PhoneMode {
+    /// Normalize written numbers (libphonenumber rules).
+    Normalize,
+    /// Digits as written, with an optional leading '+'.
+    Strict,
 }
 
 /// How contact lists are split into requests.
@@ -201,9 +253,13 @@ pub(crate) struct AppendArgs {
     /// The task to append to; a userTaskId is looked up by walking task/list.
     #[command(flatten)]
     pub(crate) task: TaskSelector,
-    /// Contacts CSV (same columns as for `task create --contacts`).
-    #[arg(long, value_name = "FILE")]
+    /// Contacts file: CSV, TSV, .xlsx, .xls or .ods (same columns as for
+    /// `task create --contacts`).
+    #[arg(long, visible_alias = "contacts", value_name = "FILE")]
     pub(crate) csv: PathBuf,
+    /// How the contacts file is read.
+    #[command(flatten)]
+    pub(crate) reading: ReadArgs,
     /// Where to write refused and unsent rows (default: the CSV's path + .failed.csv).
     #[arg(long, value_name = "FILE")]
     pub(crate) failed_out: Option<PathBuf>,

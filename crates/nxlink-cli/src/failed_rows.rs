@@ -29,8 +29,10 @@ pub(crate) struct FailedRows {
 }
 
 impl FailedRows {
-    /// Starts the file (as a temporary one) and writes the header.
-    pub(crate) fn create(path: &Path, headers: &ByteRecord) -> Result<Self, CliError> {
+    /// Starts the file (as a temporary one) and writes the header, after a UTF-8 byte-order
+    /// mark when `bom` (for input that was not plain UTF-8: spreadsheet programs then read
+    /// the rows back as the same text).
+    pub(crate) fn create(path: &Path, headers: &ByteRecord, bom: bool) -> Result<Self, CliError> {
         let cannot = |error: &dyn std::fmt::Display| {
             CliError::usage(format!("cannot write {}: {error}", path.display()))
         };
@@ -40,7 +42,11 @@ impl FailedRows {
             Err(error) => return Err(cannot(&io_reason(&error))),
         }
         let partial = partial_path(path);
-        let file = File::create(&partial).map_err(|error| cannot(&io_reason(&error)))?;
+        let mut file = File::create(&partial).map_err(|error| cannot(&io_reason(&error)))?;
+        if bom {
+            std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")
+                .map_err(|error| cannot(&io_reason(&error)))?;
+        }
         let mut writer = WriterBuilder::new().flexible(true).from_writer(file);
         writer
             .write_byte_record(headers)

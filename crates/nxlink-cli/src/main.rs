@@ -11,7 +11,7 @@ mod cli;
 mod commands;
 mod config;
 mod config_file;
-mod contacts_csv;
+mod contact_file;
 mod dry_run;
 mod errors;
 mod failed_rows;

@@ -1,5 +1,5 @@
 //! Problems found in input files, each with where it is: a JSON path in a task definition,
-//! or a line and column of a CSV.
+//! a line and column of a CSV, or a sheet's cell.
 
 use std::fmt;
 
@@ -27,6 +27,16 @@ pub(crate) enum Location {
         line: u64,
         /// The column's header name.
         column: Option<String>,
+    },
+    /// A row of a spreadsheet, and the cell (`B17`, with its column's header name) when one
+    /// is to blame.
+    Cell {
+        /// The sheet's name.
+        sheet: String,
+        /// The row (1-based, as the spreadsheet numbers it).
+        row: u64,
+        /// The cell reference and the column's header name.
+        cell: Option<(String, String)>,
     },
 }
 
@@ -72,6 +82,27 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// A problem on a spreadsheet row, optionally in one cell (`B17`, header name).
+    pub(crate) fn cell(
+        file: &str,
+        sheet: &str,
+        row: u64,
+        cell: Option<(String, &str)>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            file: file.to_owned(),
+            at: Location::Cell {
+                sheet: sheet.to_owned(),
+                row,
+                cell: cell.map(|(reference, name)| (reference, name.to_owned())),
+            },
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     /// `task.json: weekDay: …`, `contacts.csv:17: column phoneNumber: …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,6 +116,14 @@ impl fmt::Display for Problem {
                 }
                 f.write_str(&self.message)
             }
+            Location::Cell { sheet, row, cell } => match cell {
+                Some((reference, column)) => write!(
+                    f,
+                    "{}: {sheet}!{reference} (column {column}): {}",
+                    self.file, self.message
+                ),
+                None => write!(f, "{}: {sheet} row {row}: {}", self.file, self.message),
+            },
         }
     }
 }

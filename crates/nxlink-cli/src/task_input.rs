@@ -9,7 +9,8 @@ use csv::ByteRecord;
 use nxlink::model::CreateTaskRequest;
 
 use crate::cli::TaskInputArgs;
-use crate::contacts_csv::ContactsReader;
+use crate::contact_file::places::FilePlaces;
+use crate::contact_file::{ContactsReader, ReadOptions};
 use crate::errors::CliError;
 use crate::problems::Problem;
 use crate::task_file;
@@ -17,10 +18,14 @@ use crate::task_file;
 /// The contacts a CSV contributed, in `callList` order, to map answers back to lines.
 #[derive(Debug)]
 pub(crate) struct CsvRows {
-    /// The CSV as the user named it.
-    pub(crate) name: String,
+    /// How the file's rows and cells are named.
+    pub(crate) places: FilePlaces,
+    /// The columns of the contact fields (`phoneNumber` -> index and header name).
+    columns: Vec<(&'static str, usize, String)>,
     /// Its header, to write failed rows under.
     pub(crate) headers: ByteRecord,
+    /// Whether failed rows start with a byte-order mark (see `ContactsReader::wants_bom`).
+    pub(crate) bom: bool,
     /// Index in `callList` of the first CSV contact (after the definition's own).
     pub(crate) first_index: usize,
     /// Each CSV contact's line and record, in order.
@@ -40,6 +45,10 @@ pub(crate) struct TaskInput {
     pub(crate) csv: Option<CsvRows>,
     /// How many contacts the CSV held.
     pub(crate) csv_contacts: usize,
+    /// Each phone number rewritten by normalization: `line 7: "+86 …" -> 13800000001, …`.
+    pub(crate) rewrites: Vec<String>,
+    /// The regions of the contacts' numbers (ISO code, or `None` when unknown), counted.
+    pub(crate) regions: HashMap<Option<String>, usize>,
 }
 
 /// Where a contact id was first seen.
@@ -58,9 +67,18 @@ pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliErr
         warnings: definition.warnings,
         csv: None,
         csv_contacts: 0,
+        rewrites: Vec::new(),
+        regions: HashMap::new(),
     };
     if let Some(csv) = &args.contacts {
-        read_csv(csv, &args.file, keep, &mut input)?;
+        let options = ReadOptions {
+            args: args.reading.clone(),
+            country_code: input
+                .request
+                .as_ref()
+                .and_then(|request| request.country_code.clone()),
+        };
+        read_csv(csv, &args.file, keep, &options, &mut input)?;
     }
     // Every rule was checked row by row; checking the merged request too keeps the model the
     // one authority, and maps any `callList[i]` it reports back to its CSV line.
@@ -75,8 +93,13 @@ pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliErr
                 .and_then(|(index, field)| csv.line_of(index).map(|line| (line, field)));
             input.problems.push(match line {
                 Some((line, field)) => {
-                    let column = field.split(['.', '[']).next().filter(|c| !c.is_empty());
-                    Problem::line(&csv.name, line, column, violation.reason())
+                    let field = field.split(['.', '[']).next().unwrap_or_default();
+                    let column = csv
+                        .columns
+                        .iter()
+                        .find(|(name, _, _)| *name == field)
+                        .map(|(_, index, header)| (*index, header.as_str()));
+                    csv.places.problem(line, column, violation.reason())
                 }
                 None => Problem::path(&definition, violation.path(), violation.reason()),
             });
@@ -93,9 +116,10 @@ fn read_csv(
     path: &Path,
     definition: &Path,
     keep: bool,
+    options: &ReadOptions,
     input: &mut TaskInput,
 ) -> Result<(), CliError> {
-    let mut reader = match ContactsReader::open(path)? {
+    let mut reader = match ContactsReader::open(path, options)? {
         Ok(reader) => reader,
         Err(problems) => {
             input.problems.extend(problems);
@@ -111,19 +135,39 @@ fn read_csv(
         seen.entry(contact.contact_id.clone())
             .or_insert(Origin::Definition(index));
     }
+    let columns = ["contactId", "name", "phoneNumber", "other"]
+        .into_iter()
+        .filter_map(|field| {
+            reader
+                .field_column(field)
+                .map(|(index, header)| (field, index, header))
+        })
+        .collect();
     let mut rows = CsvRows {
-        name: reader.name().to_owned(),
+        places: reader.places().clone(),
+        columns,
         headers: reader.headers().clone(),
+        bom: reader.wants_bom(),
         first_index: own.len(),
         rows: Vec::new(),
     };
     let id_column = reader
-        .column_name("contactId")
-        .unwrap_or("contactId")
-        .to_owned();
+        .field_column("contactId")
+        .unwrap_or((0, "contactId".to_owned()));
     let mut contacts = Vec::new();
     while let Some(row) = reader.next_row()? {
         input.csv_contacts += 1;
+        if let Some(rewrite) = &row.rewrite {
+            input.rewrites.push(format!(
+                "{}: {:?} -> {}",
+                rows.places.row_short(row.line),
+                rewrite.written,
+                rewrite.sent
+            ));
+        }
+        if row.contact.is_ok() {
+            *input.regions.entry(row.region.clone()).or_default() += 1;
+        }
         let contact = match row.contact {
             Ok(contact) => contact,
             Err(problems) => {
@@ -133,15 +177,14 @@ fn read_csv(
         };
         if let Some(first) = seen.get(&contact.contact_id) {
             let earlier = match first {
-                Origin::Line(line) => format!("line {line}"),
+                Origin::Line(line) => reader.places().row_short(*line),
                 Origin::Definition(index) => {
                     format!("callList[{index}] of {}", definition.display())
                 }
             };
-            input.problems.push(Problem::line(
-                reader.name(),
+            input.problems.push(reader.places().problem(
                 row.line,
-                Some(&id_column),
+                Some((id_column.0, &id_column.1)),
                 format!("repeats the contactId of {earlier}; contact ids must be unique"),
             ));
             continue;

@@ -53,12 +53,16 @@ pub mod append;
 pub mod call_list;
 pub mod call_record;
 pub mod callback;
+#[cfg(feature = "time-zone")]
+pub mod callee_hours;
 pub mod contact;
 pub mod flow;
 mod id_index;
 mod lenient;
 pub mod order_delete;
 pub mod page;
+#[cfg(feature = "phone")]
+pub mod phone;
 pub mod request;
 pub mod response;
 pub mod route;
@@ -72,6 +76,8 @@ pub mod task_ref;
 pub mod task_result;
 pub mod validation;
 pub mod window;
+#[cfg(feature = "time-zone")]
+pub mod zone;
 
 pub use append::{AppendBatch, AppendContactsRequest, AppendContactsResult};
 pub use call_list::{CallResult, ListCallsRequest};

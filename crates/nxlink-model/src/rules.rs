@@ -60,7 +60,7 @@ pub(crate) fn phone_number(violations: &mut Violations, path: impl Display, valu
 
 /// Whether `text` is how a spreadsheet shows a phone number it took for a number:
 /// scientific notation (`1.38E+10`) or a decimal (`13800000001.0`).
-fn looks_like_a_spreadsheet_number(text: &str) -> bool {
+pub(crate) fn looks_like_a_spreadsheet_number(text: &str) -> bool {
     let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     let decimal = |part: &str| match part.split_once('.') {
         Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),

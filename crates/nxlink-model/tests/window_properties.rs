@@ -36,6 +36,8 @@ static VALIDATION_CASES: AtomicUsize = AtomicUsize::new(0);
 static FROM_JSON_CASES: AtomicUsize = AtomicUsize::new(0);
 static FROM_JSON_ACCEPTED: AtomicUsize = AtomicUsize::new(0);
 static VALID_CASES: AtomicUsize = AtomicUsize::new(0);
+static SCHEDULE_CASES: AtomicUsize = AtomicUsize::new(0);
+static SCHEDULE_PRINTED: AtomicUsize = AtomicUsize::new(0);
 
 /// The default configuration (so `PROPTEST_CASES` applies) with the regression file in
 /// `proptest-regressions/`.
@@ -83,6 +85,20 @@ fn prop_call_window_json_roundtrip(window: CallWindow) -> Result<(), TestCaseErr
     let back: CallWindow = serde_json::from_str(&json).expect("own output parses");
     prop_assert_eq!(back, window);
     prop_assert_eq!(back.is_never_open(), window.slot_count() == 0);
+    Ok(())
+}
+
+/// The compact form (`"Mon-Fri 09:00-12:00"`) prints every window that has an open day
+/// and quarter, and reads back to the same window; the others have no compact form.
+fn prop_schedule_print_parse_roundtrip(window: CallWindow) -> Result<(), TestCaseError> {
+    count(&SCHEDULE_CASES);
+    match window.to_schedule() {
+        Some(text) => {
+            SCHEDULE_PRINTED.fetch_add(1, Ordering::Relaxed);
+            prop_assert_eq!(CallWindow::parse_schedule(&text), Ok(window), "{}", text);
+        }
+        None => prop_assert!(window.is_never_open()),
+    }
     Ok(())
 }
 
@@ -251,6 +267,10 @@ proptest! {
         prop_call_window_json_roundtrip(window)?;
     }
 
+    fn run_schedule_print_parse_roundtrip(window in call_window()) {
+        prop_schedule_print_parse_roundtrip(window)?;
+    }
+
     fn run_window_parse_matches_reference(text in list_like()) {
         prop_window_parse_matches_reference(text)?;
     }
@@ -278,6 +298,16 @@ fn window_print_parse_roundtrip() {
 fn call_window_json_roundtrip() {
     run_call_window_json_roundtrip();
     report("call_window_json_roundtrip", &JSON_ROUNDTRIP_CASES);
+}
+
+#[test]
+fn schedule_print_parse_roundtrip() {
+    run_schedule_print_parse_roundtrip();
+    report("schedule_print_parse_roundtrip", &SCHEDULE_CASES);
+    assert!(
+        SCHEDULE_PRINTED.load(Ordering::Relaxed) * 2 > SCHEDULE_CASES.load(Ordering::Relaxed),
+        "most generated windows should have a compact form"
+    );
 }
 
 #[test]

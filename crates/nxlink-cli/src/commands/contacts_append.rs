@@ -19,7 +19,7 @@ use crate::append_run::{AppendRun, Tally};
 use crate::cli::AppendArgs;
 use crate::commands::Outcome;
 use crate::config::Settings;
-use crate::contacts_csv::ContactsReader;
+use crate::contact_file::{ContactsReader, ReadOptions};
 use crate::errors::{CliError, stderr_line};
 use crate::failed_rows::{FailedRows, default_failed_path};
 use crate::journal::{Journal, default_journal_path};
@@ -52,13 +52,17 @@ pub(crate) async fn run(
         "--failed-out",
     )?;
     ensure_distinct(&args.csv, &journal_path, "the journal", "--journal")?;
-    let mut reader = match ContactsReader::open(&args.csv)? {
+    let options = ReadOptions {
+        args: args.reading.clone(),
+        country_code: args.country_code.clone(),
+    };
+    let mut reader = match ContactsReader::open(&args.csv, &options)? {
         Ok(reader) => reader,
         Err(problems) => {
             for problem in problems {
                 stderr_line!("{problem}");
             }
-            stderr_line!("error: nothing was appended: the CSV's header is not usable");
+            stderr_line!("error: nothing was appended: the file's header is not usable");
             return Err(CliError::Invalid);
         }
     };
@@ -71,7 +75,7 @@ pub(crate) async fn run(
             "resuming with the batch size of the run the journal records: {batch_size}"
         ));
     }
-    let failed = FailedRows::create(&failed_path, reader.headers())?;
+    let failed = FailedRows::create(&failed_path, reader.headers(), reader.wants_bom())?;
     let stop = StopSignal::watch(format!(
         "re-run the same command to resume (the journal {} has the state)",
         journal_path.display()
@@ -84,7 +88,8 @@ pub(crate) async fn run(
         failed,
         progress,
         stop,
-    );
+    )
+    .with_places(reader.places().clone());
     let chunk_rows = CHUNK_ROWS.max(batch_size * args.batching.concurrency);
     let mut next_report = batch_size as u64;
     while run.may_go_on() {
@@ -127,6 +132,14 @@ pub(crate) async fn run(
     journal.close()?;
     let written = failed.finish()?;
     print_summary(out, &task_id, &tally, elapsed, rate)?;
+    if tally.rewritten > 0 {
+        writeln!(
+            out,
+            "phone numbers normalized: {} (see `nxlink task validate` for each rewrite; --phones \
+             strict sends them as written)",
+            thousands(tally.rewritten)
+        )?;
+    }
     if tally.resent_batches > 0 {
         writeln!(
             out,

@@ -166,7 +166,7 @@ fn report_contacts(
         .collect();
     let place = |index: Option<usize>| match (index, csv) {
         (Some(index), Some(csv)) if csv.line_of(index).is_some() => {
-            format!("{}:{}", csv.name, csv.line_of(index).unwrap_or_default())
+            csv.places.row(csv.line_of(index).unwrap_or_default())
         }
         (Some(index), _) => format!("{} callList[{index}]", definition.display()),
         (None, _) => "?".to_owned(),
@@ -230,7 +230,7 @@ fn write_failed(
         .collect();
     indexes.sort_unstable();
     indexes.dedup();
-    let mut failed = FailedRows::create(path, &csv.headers)?;
+    let mut failed = FailedRows::create(path, &csv.headers, csv.bom)?;
     for index in indexes {
         if let Some(record) = csv.record_of(index) {
             failed.write(record)?;

@@ -82,6 +82,73 @@ impl CallWindow {
     }
 }
 
+impl CallWindow {
+    /// The open quarter-hour slots of a day as ranges `start..end` (slot = hour × 4 +
+    /// quarter, 0–96), in order; adjacent open quarters merge into one range.
+    pub fn open_ranges(&self) -> Vec<std::ops::Range<u8>> {
+        let mut ranges: Vec<std::ops::Range<u8>> = Vec::new();
+        for slot in 0..96u8 {
+            let open = self
+                .quarter(Quarter::ALL[usize::from(slot % 4)])
+                .contains(slot / 4);
+            if !open {
+                continue;
+            }
+            match ranges.last_mut() {
+                Some(last) if last.end == slot => last.end = slot + 1,
+                _ => ranges.push(slot..slot + 1),
+            }
+        }
+        ranges
+    }
+
+    /// The window in the compact form [`CallWindow::parse_schedule`] reads
+    /// (`"Mon-Fri 09:00-12:00, 14:00-17:30"`), or `None` when no day or no quarter is open
+    /// (a window that form cannot write).
+    pub fn to_schedule(&self) -> Option<String> {
+        let ranges = self.open_ranges();
+        if self.week_days.is_empty() || ranges.is_empty() {
+            return None;
+        }
+        let times: Vec<String> = ranges
+            .iter()
+            .map(|range| format!("{}-{}", clock(range.start), clock(range.end)))
+            .collect();
+        Some(format!("{} {}", day_runs(self.week_days), times.join(", ")))
+    }
+}
+
+/// `HH:MM` of a quarter-hour slot (96 is `24:00`).
+pub(crate) fn clock(slot: u8) -> String {
+    format!("{:02}:{:02}", slot / 4, (slot % 4) * 15)
+}
+
+/// Runs of consecutive days, Monday first: `Mon-Fri`, `Mon,Wed`, `Sat,Sun`.
+fn day_runs(days: WeekDays) -> String {
+    let short = |day: u8| {
+        let name = DAY_NAMES[usize::from(day - 1)];
+        let mut title = name[..1].to_ascii_uppercase();
+        title.push_str(&name[1..3]);
+        title
+    };
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for day in days.iter() {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == day => *last = day,
+            _ => runs.push((day, day)),
+        }
+    }
+    let written: Vec<String> = runs
+        .into_iter()
+        .flat_map(|(first, last)| match last - first {
+            0 => vec![short(first)],
+            1 => vec![short(first), short(last)],
+            _ => vec![format!("{}-{}", short(first), short(last))],
+        })
+        .collect();
+    written.join(",")
+}
+
 /// `Mon-Fri`, `Mon,Wed,Fri`, `Sat-Mon` (ranges wrap past Sunday).
 fn parse_days(text: &str) -> Result<WeekDays, ScheduleError> {
     let mut days = Vec::new();
@@ -227,7 +294,20 @@ mod tests {
     }
 
     fn time(slot: u8) -> String {
-        format!("{:02}:{:02}", slot / 4, (slot % 4) * 15)
+        clock(slot)
+    }
+
+    #[test]
+    fn windows_print_in_the_form_they_are_read() {
+        let text = "Mon-Fri 09:00-12:00, 14:00-17:30";
+        let window = CallWindow::parse_schedule(text).expect("parses");
+        assert_eq!(window.to_schedule().as_deref(), Some(text));
+        let window = CallWindow::parse_schedule("sun,sat,mon,wed 22:15-24:00").expect("parses");
+        assert_eq!(
+            window.to_schedule().as_deref(),
+            Some("Mon,Wed,Sat,Sun 22:15-24:00")
+        );
+        assert_eq!(CallWindow::default().to_schedule(), None);
     }
 
     proptest::proptest! {
