@@ -123,6 +123,10 @@ pub(crate) struct TaskInputArgs {
     /// How the contacts file is read.
     #[command(flatten)]
     pub(crate) reading: ReadArgs,
+    /// Refuse the task when its window reaches contacts outside 08:00–21:00 their local
+    /// time (by default that is a warning).
+    #[arg(long)]
+    pub(crate) strict_hours: bool,
     /// Largest task definition file read, in MiB (contacts in a CSV have no such limit:
     /// it is streamed).
     #[arg(long, value_name = "MIB", default_value_t = crate::task_file::DEFAULT_MAX_FILE_MIB,

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod append_run;
+mod callee_report;
 mod cli;
 mod commands;
 mod config;
@@ -23,6 +24,7 @@ mod stop_signal;
 mod task_file;
 mod task_input;
 mod task_lookup;
+mod task_zone;
 mod timestamps;
 
 use std::process::ExitCode;

@@ -5,12 +5,14 @@ use std::io::Write;
 
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::cli::ListOutput;
 use crate::errors::CliError;
 
-/// Longest cell a table shows; longer text is cut with `…` (JSON output has it whole).
-const MAX_CELL_CHARS: usize = 48;
+/// Widest cell a table shows, in terminal columns (a CJK character takes two); longer text
+/// is cut with `…` (JSON output has it whole).
+const MAX_CELL_WIDTH: usize = 48;
 
 /// How a list is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,20 +101,18 @@ fn write_json<T: Serialize>(out: &mut dyn Write, item: &T) -> Result<(), CliErro
     })
 }
 
-/// Writes an aligned table: columns two spaces apart, the last one unpadded. Cells are
+/// Writes an aligned table: columns two spaces apart, the last one unpadded, aligned by
+/// display width (CJK and most emoji take two columns, combining marks none). Cells are
 /// written whole (lists shorten theirs first).
 pub(crate) fn write_table(
     out: &mut dyn Write,
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> std::io::Result<()> {
-    let mut widths: Vec<usize> = headers
-        .iter()
-        .map(|header| header.chars().count())
-        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|header| header.width()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let header_row: Vec<String> = headers.iter().map(|header| (*header).to_owned()).collect();
@@ -123,7 +123,10 @@ pub(crate) fn write_table(
                 line.push_str(cell);
             } else {
                 line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+                line.extend(std::iter::repeat_n(
+                    ' ',
+                    width.saturating_sub(cell.width()) + 2,
+                ));
             }
         }
         writeln!(out, "{}", line.trim_end())?;
@@ -131,16 +134,27 @@ pub(crate) fn write_table(
     Ok(())
 }
 
-/// A cell fit for a table: one line, at most [`MAX_CELL_CHARS`].
+/// A cell fit for a table: one line, at most [`MAX_CELL_WIDTH`] columns wide. A cut never
+/// splits a character from the combining marks after it.
 fn shorten(cell: &str) -> String {
     let flat: String = cell
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if flat.chars().count() <= MAX_CELL_CHARS {
+    if flat.width() <= MAX_CELL_WIDTH {
         return flat;
     }
-    let mut cut: String = flat.chars().take(MAX_CELL_CHARS - 1).collect();
+    let room = MAX_CELL_WIDTH - 1;
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in flat.chars() {
+        let width = c.width().unwrap_or(0);
+        if width > 0 && used + width > room {
+            break;
+        }
+        used += width;
+        cut.push(c);
+    }
     cut.push('…');
     cut
 }
@@ -194,6 +208,38 @@ mod tests {
         assert_eq!(lines[1], "1   short  x");
         assert!(lines[2].starts_with("22  a b    yyy"));
         assert!(lines[2].ends_with('…'));
-        assert_eq!(lines[2].chars().count(), 4 + 7 + MAX_CELL_CHARS);
+        assert_eq!(lines[2].chars().count(), 4 + 7 + MAX_CELL_WIDTH);
+    }
+
+    #[test]
+    fn wide_and_combining_text_keeps_columns_aligned() {
+        let rows: Vec<Vec<String>> = [
+            ["t-1", "客户回访任务", "1"],
+            ["t-2", "Cafe\u{301} 🎉", "2"],
+            ["t-3", "plain", "3"],
+        ]
+        .iter()
+        .map(|row| row.iter().map(|c| shorten(c)).collect())
+        .collect();
+        let mut out = Vec::new();
+        write_table(&mut out, &["ID", "NAME", "N"], &rows).expect("written");
+        let text = String::from_utf8(out).expect("utf-8");
+        // The last column starts at the same display column on every line.
+        let starts: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let (before, _) = line.rsplit_once("  ").expect("columns");
+                before.width() + 2
+            })
+            .collect();
+        assert!(starts.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
+        let long = shorten(&"名".repeat(40));
+        assert_eq!(long.width(), MAX_CELL_WIDTH - 1, "{long}");
+        assert!(long.ends_with('…'));
+        let marks = shorten(&"e\u{301}".repeat(60));
+        assert!(
+            marks.trim_end_matches('…').ends_with('\u{301}'),
+            "a mark stays with its letter"
+        );
     }
 }

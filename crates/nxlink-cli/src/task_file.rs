@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::errors::CliError;
 use crate::problems::Problem;
+use crate::task_zone;
 
 /// A definition file, read and checked.
 #[derive(Debug)]
@@ -24,8 +25,15 @@ pub(crate) struct TaskDefinition {
     pub(crate) request: Option<CreateTaskRequest>,
     /// Every problem found, in the order of the documented fields.
     pub(crate) problems: Vec<Problem>,
-    /// Keys that are not task/create fields: ignored, but probably typos.
+    /// Keys that are not task/create fields (ignored, but probably typos), and the
+    /// daylight-saving changes a `timeZone` task crosses.
     pub(crate) warnings: Vec<Problem>,
+    /// The `timeZone` the file named, and the `zoneSecond` it gave: `zoneSecond 28800
+    /// (UTC+8, …)`.
+    pub(crate) time_zone: Option<String>,
+    /// The `countryCode` the file gives, valid or not: contacts are read by it even when
+    /// the rest of the definition has problems, so their reports are not misleading.
+    pub(crate) country_code: Option<String>,
 }
 
 /// What a known field must hold.
@@ -145,6 +153,8 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
         request: None,
         problems: vec![problem],
         warnings: Vec::new(),
+        time_zone: None,
+        country_code: None,
     };
     let document = if toml {
         parse_toml(without_bom(bytes))
@@ -169,27 +179,50 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
     if let Some(problem) = expand_window(fields) {
         typing.problems.push(problem);
     }
+    let country_code = fields
+        .get("countryCode")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let zone = task_zone::take(fields).unwrap_or_else(|problem| {
+        typing.problems.push(problem);
+        None
+    });
     typing.check_fields(fields);
     let mut problems = Vec::new();
-    let request = match serde_json::to_vec(&document)
-        .map_err(ParseError::Json)
-        .and_then(|json| CreateTaskRequest::from_json(&json))
-    {
-        Ok(request) => Some(request),
-        Err(ParseError::Invalid(errors)) => {
-            problems.extend(
-                errors
-                    .into_iter()
-                    .filter(|violation| !typing.covers(violation.path()))
-                    .map(|violation| Problem::path(name, violation.path, violation.reason)),
-            );
-            None
-        }
-        Err(other) => {
-            problems.push(Problem::file(name, other.to_string()));
-            None
-        }
-    };
+    let mut zone_warnings = Vec::new();
+    let mut time_zone = None;
+    let request =
+        match serde_json::to_vec(&document)
+            .map_err(ParseError::Json)
+            .and_then(|json| CreateTaskRequest::from_json(&json))
+        {
+            Ok(mut request) => {
+                if let Some(zone) = &zone {
+                    zone_warnings = task_zone::apply(&mut request, zone);
+                    time_zone = Some(task_zone::describe(&request, zone));
+                    // The offset the zone gave is checked like a written one.
+                    if let Err(errors) = request.validate() {
+                        problems.extend(errors.into_iter().map(|violation| {
+                            Problem::path(name, violation.path, violation.reason)
+                        }));
+                    }
+                }
+                Some(request)
+            }
+            Err(ParseError::Invalid(errors)) => {
+                problems.extend(
+                    errors
+                        .into_iter()
+                        .filter(|violation| !typing.covers(violation.path()))
+                        .map(|violation| Problem::path(name, violation.path, violation.reason)),
+                );
+                None
+            }
+            Err(other) => {
+                problems.push(Problem::file(name, other.to_string()));
+                None
+            }
+        };
     // Type problems first, in field order, then the rules; a file is valid only without both.
     let mut all: Vec<Problem> = typing
         .problems
@@ -197,14 +230,22 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
         .map(|(path, message)| Problem::path(name, path, message))
         .collect();
     all.extend(problems);
+    let mut warnings: Vec<Problem> = typing
+        .unknown
+        .into_iter()
+        .map(|key| Problem::path(name, key, "is not a task/create field; it is ignored"))
+        .collect();
+    warnings.extend(
+        zone_warnings
+            .into_iter()
+            .map(|warning| Problem::path(name, task_zone::TIME_ZONE, warning)),
+    );
     TaskDefinition {
         request: request.filter(|_| all.is_empty()),
         problems: all,
-        warnings: typing
-            .unknown
-            .into_iter()
-            .map(|key| Problem::path(name, key, "is not a task/create field; it is ignored"))
-            .collect(),
+        warnings,
+        time_zone,
+        country_code,
     }
 }
 
@@ -224,12 +265,13 @@ fn read_typed<R: std::io::Read>(
     else {
         return Ok(None);
     };
-    if keys.contains_key(WINDOW) {
+    if keys.contains_key(WINDOW) || keys.contains_key(task_zone::TIME_ZONE) {
         return Ok(None);
     }
     let Ok(request) = serde_json::from_reader::<_, CreateTaskRequest>(again()?) else {
         return Ok(None);
     };
+    let country_code = request.country_code.clone();
     let (request, problems) = match request.validate() {
         Ok(()) => (Some(request), Vec::new()),
         Err(errors) => (
@@ -249,6 +291,8 @@ fn read_typed<R: std::io::Read>(
         request,
         problems,
         warnings,
+        time_zone: None,
+        country_code,
     }))
 }
 

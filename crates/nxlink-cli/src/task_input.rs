@@ -8,6 +8,7 @@ use std::path::Path;
 use csv::ByteRecord;
 use nxlink::model::CreateTaskRequest;
 
+use crate::callee_report::{self, CalleeReport};
 use crate::cli::TaskInputArgs;
 use crate::contact_file::places::FilePlaces;
 use crate::contact_file::{ContactsReader, ReadOptions};
@@ -49,6 +50,10 @@ pub(crate) struct TaskInput {
     pub(crate) rewrites: Vec<String>,
     /// The regions of the contacts' numbers (ISO code, or `None` when unknown), counted.
     pub(crate) regions: HashMap<Option<String>, usize>,
+    /// The `timeZone` the definition named, and the offset it gave.
+    pub(crate) time_zone: Option<String>,
+    /// When the window reaches the contacts, by their numbers' regions.
+    pub(crate) callee_hours: CalleeReport,
 }
 
 /// Where a contact id was first seen.
@@ -61,6 +66,7 @@ enum Origin {
 /// task); without it only their ids stay in memory (to find repeats).
 pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliError> {
     let definition = task_file::load(&args.file, args.max_file_mib)?;
+    let definition_country_code = definition.country_code.clone();
     let mut input = TaskInput {
         request: definition.request,
         problems: definition.problems,
@@ -69,14 +75,13 @@ pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliErr
         csv_contacts: 0,
         rewrites: Vec::new(),
         regions: HashMap::new(),
+        time_zone: definition.time_zone,
+        callee_hours: CalleeReport::default(),
     };
     if let Some(csv) = &args.contacts {
         let options = ReadOptions {
             args: args.reading.clone(),
-            country_code: input
-                .request
-                .as_ref()
-                .and_then(|request| request.country_code.clone()),
+            country_code: definition_country_code,
         };
         read_csv(csv, &args.file, keep, &options, &mut input)?;
     }
@@ -105,10 +110,49 @@ pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliErr
             });
         }
     }
+    if let Some(request) = &input.request
+        && args.contacts.is_some()
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            });
+        let mut regions = input.regions.clone();
+        for contact in &request.call_list[..csv_first(&input)] {
+            let region = nxlink::model::phone::normalize_phone(
+                &contact.phone_number,
+                request.country_code.as_deref(),
+            )
+            .ok()
+            .and_then(|phone| phone.region);
+            *regions.entry(region).or_default() += 1;
+        }
+        input.callee_hours = callee_report::report(request, &regions, now);
+        if args.strict_hours && input.callee_hours.outside > 0 {
+            input.problems.push(Problem::file(
+                &args.file.display().to_string(),
+                format!(
+                    "the window reaches {} contacts outside 08:00–21:00 their local time                      (--strict-hours)",
+                    input.callee_hours.outside
+                ),
+            ));
+        }
+    }
     if !input.problems.is_empty() {
         input.request = None;
     }
     Ok(input)
+}
+
+/// How many of the request's contacts came from the definition itself.
+fn csv_first(input: &TaskInput) -> usize {
+    match (&input.csv, &input.request) {
+        (Some(csv), _) => csv.first_index,
+        // Without `keep` the CSV's contacts were only checked, not added.
+        (None, Some(request)) => request.call_list.len(),
+        (None, None) => 0,
+    }
 }
 
 /// Reads every CSV row into the request (or just checks it), recording problems.

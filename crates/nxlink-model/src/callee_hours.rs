@@ -200,14 +200,25 @@ pub fn outside_dialling_hours(reach: &[Range<u16>]) -> bool {
         .any(|range| range.start < DIALLING_HOURS.start || range.end > DIALLING_HOURS.end)
 }
 
-/// `08:00–17:00, 19:00–20:00`.
+/// `08:00–17:00, 19:00–20:00`; a range through midnight reads `22:00–01:00`.
 pub fn describe_reach(reach: &[Range<u16>]) -> String {
     let clock = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
-    reach
-        .iter()
-        .map(|range| format!("{}–{}", clock(range.start), clock(range.end)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let through_midnight = reach.len() > 1
+        && reach.first().is_some_and(|first| first.start == 0)
+        && reach.last().is_some_and(|last| last.end == 24 * 60);
+    let mut parts: Vec<String> = Vec::new();
+    let inner = if through_midnight {
+        &reach[1..reach.len() - 1]
+    } else {
+        reach
+    };
+    for range in inner {
+        parts.push(format!("{}–{}", clock(range.start), clock(range.end)));
+    }
+    if through_midnight && let (Some(first), Some(last)) = (reach.first(), reach.last()) {
+        parts.push(format!("{}–{}", clock(last.start), clock(first.end)));
+    }
+    parts.join(", ")
 }
 
 /// `ID (UTC+7 to UTC+9)` or `CN (UTC+8)`.
@@ -241,7 +252,7 @@ mod tests {
         assert_eq!(describe_reach(&reach), "08:00–17:00");
         assert!(!outside_dialling_hours(&reach));
         let reach = local_reach(&window("Mon-Fri 09:00-18:00"), 8 * 3600, -5 * 3600);
-        assert_eq!(describe_reach(&reach), "00:00–05:00, 20:00–24:00");
+        assert_eq!(describe_reach(&reach), "20:00–05:00");
         assert!(outside_dialling_hours(&reach));
     }
 

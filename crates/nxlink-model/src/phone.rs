@@ -150,12 +150,19 @@ pub fn normalize_with(
         }
         return Err(PhoneError::NoCountry(shown()));
     }
-    let number = phonenumber::parse(region.as_ref().map(|(id, _)| *id), text).map_err(|error| {
-        PhoneError::Unreadable {
+    // A number written with `+` carries its country, and is read without a default region:
+    // the `phonenumber` crate applies the default region's national prefix to it otherwise
+    // (with US as default, `+86 138…` loses the `1` of `138`).
+    let default_region = if text.starts_with('+') {
+        None
+    } else {
+        region.as_ref().map(|(id, _)| *id)
+    };
+    let number =
+        phonenumber::parse(default_region, text).map_err(|error| PhoneError::Unreadable {
             written: shown(),
             reason: error.to_string(),
-        }
-    })?;
+        })?;
     if !phonenumber::is_valid(&number) {
         let region_name = region
             .as_ref()

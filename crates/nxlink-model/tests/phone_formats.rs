@@ -35,6 +35,9 @@ const WRITTEN: &[(&str, &str, &str)] = &[
     // another country than the request's keeps its own code
     ("+62 812-3456-7890", "86", "+6281234567890"),
     ("+1 650 253 0000", "86", "+16502530000"),
+    // a + number is read by its own code, whatever the default (US's national prefix is
+    // the 1 that starts 138)
+    ("+86 138 0000 0001", "1", "+8613800000001"),
     // already the API's form
     ("13800000001", "86", "13800000001"),
 ];

@@ -10,4 +10,5 @@ mod dishonest;
 mod emulator;
 mod kill_resume;
 mod lists;
+mod operator_files;
 mod validate;

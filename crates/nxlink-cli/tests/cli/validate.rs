@@ -1,7 +1,7 @@
 //! `nxlink task validate`: good and bad definitions in JSON and TOML, bad CSVs reported by
 //! line and column, and the exit codes 0 (valid), 1 (invalid) and 2 (usage).
 
-use crate::common::{Scratch, TASK_JSON, bare_command, nxlink};
+use crate::common::{Scratch, TASK_JSON, bare_command, nxlink, run};
 
 const TASK_TOML: &str = r#"
 taskName = "Parcel follow-up"
@@ -296,4 +296,90 @@ fn a_compact_window_stands_for_the_five_window_fields() {
         run.all().contains("give either window or weekDay"),
         "{run:?}"
     );
+}
+
+#[test]
+fn a_named_zone_written_numbers_and_callee_hours_are_reported() {
+    let scratch = Scratch::new();
+    // Scheduled 2027-01-15 00:00 UTC, stopping 2027-04-15: across New York's March change.
+    let definition = scratch.write(
+        "survey.json",
+        r#"{"taskName":"Survey","autoFlowId":197,"routeId":"r-1","taskKeep":0,
+            "startupType":2,"startupAt":1799971200,"shutdownAt":1807747200,
+            "timeZone":"America/New_York","window":"Mon-Fri 09:00-12:00, 14:00-17:30",
+            "orderMaxCall":1,"replayInterval":600,"countryCode":"1"}"#,
+    );
+    let contacts = scratch.write(
+        "callees.csv",
+        "contactId,name,phoneNumber,countryCode\n\
+         us-1,Ann,(650) 253-0000,\n\
+         us-2,Bob,650.253.0001,\n\
+         cn-1,Wei,+86 138 0000 0001,\n\
+         gb-1,Tom,020 7946 0958,44\n",
+    );
+    let mut command = bare_command(scratch.root());
+    command
+        .args(["task", "validate"])
+        .arg(&definition)
+        .arg("--contacts")
+        .arg(&contacts);
+    let checked = run(&mut command);
+    assert_eq!(checked.code, 0, "{checked:?}");
+    let out = &checked.stdout;
+    for expected in [
+        "warning: ",
+        "timeZone: America/New_York moves from UTC-5 to UTC-4 on 2027-03-14",
+        "End the task on 2027-03-14 (shutdownAt) and create a second one",
+        "time zone: zoneSecond -18000 (UTC-5, America/New_York when the task starts)",
+        r#"callees.csv: line 2: "(650) 253-0000" -> 6502530000, countryCode 1"#,
+        r#"callees.csv: line 4: "+86 138 0000 0001" -> +8613800000001, countryCode 86"#,
+        r#"callees.csv: line 5: "020 7946 0958" -> +442079460958, countryCode 44"#,
+        "phone numbers normalized: 4",
+        "2 contacts in US (UTC-10 to UTC-5): the country spans several zones",
+        "1 contact in CN (UTC+8): the window dials them 03:00–06:30, 22:00–01:00 local (outside 08:00–21:00)",
+        "warning: the window may reach 4 contacts outside 08:00–21:00 their local time",
+        "ok: ",
+    ] {
+        assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+    }
+    command.arg("--strict-hours");
+    let strict = run(&mut command);
+    assert_eq!(strict.code, 1, "{strict:?}");
+    assert!(
+        strict
+            .stdout
+            .contains("the window reaches 4 contacts outside 08:00–21:00 their local time"),
+        "{strict:?}"
+    );
+}
+
+#[test]
+fn a_zone_that_does_not_exist_or_comes_with_an_offset_is_refused() {
+    let scratch = Scratch::new();
+    for (zone, extra, expected) in [
+        (
+            "Asia/Pyongyang2",
+            "",
+            "timeZone: \"Asia/Pyongyang2\" is not an IANA time zone",
+        ),
+        (
+            "Asia/Shanghai",
+            r#","zoneSecond":28800"#,
+            "timeZone: give either timeZone or zoneSecond",
+        ),
+    ] {
+        let definition = scratch.write(
+            "zone.json",
+            format!(
+                r#"{{"taskName":"T","autoFlowId":1,"routeId":"r","taskKeep":0,"startupType":1,
+                    "timeZone":"{zone}"{extra},"window":"Mon 09:00-10:00","orderMaxCall":1,
+                    "replayInterval":600}}"#
+            ),
+        );
+        let checked = run(bare_command(scratch.root())
+            .args(["task", "validate"])
+            .arg(&definition));
+        assert_eq!(checked.code, 1, "{checked:?}");
+        assert!(checked.stdout.contains(expected), "{expected}: {checked:?}");
+    }
 }
