@@ -192,13 +192,19 @@ impl Contact {
 /// The digits to send: national when the number is of the request's country.
 fn sendable(number: &PhoneNumber, request_code: Option<u16>) -> NormalizedPhone {
     let code = number.code().value();
-    let e164 = number.format().mode(Mode::E164).to_string();
-    let digits = match request_code {
-        Some(request) if request == code => e164
-            .strip_prefix(&format!("+{code}"))
-            .map_or_else(|| e164.clone(), str::to_owned),
-        _ => e164,
-    };
+    // E.164 is `+`, the code and the national significant number (with the leading zeros
+    // some countries keep); written out here, since the crate's formatter costs more than
+    // parsing and validating together.
+    let national = number.national();
+    let mut digits = String::with_capacity(20);
+    if request_code != Some(code) {
+        digits.push('+');
+        digits.push_str(&code.to_string());
+    }
+    for _ in 0..national.zeros() {
+        digits.push('0');
+    }
+    digits.push_str(&national.value().to_string());
     NormalizedPhone {
         digits,
         country_code: Some(code),

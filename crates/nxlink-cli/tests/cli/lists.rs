@@ -9,7 +9,7 @@ use nxlink_testkit::{
 };
 use serde_json::Value;
 
-use crate::common::{Gateway, contacts_csv, nxlink};
+use crate::common::{Gateway, contacts_csv, nxlink, run};
 
 fn json_array(stdout: &str) -> Vec<Value> {
     match serde_json::from_str(stdout) {
@@ -268,4 +268,38 @@ fn contacts_are_deleted_by_either_task_id() {
         ["contacts", "delete", "--contact", "d-000002"],
     );
     assert_eq!(run.code, 2, "{run:?}");
+}
+
+#[test]
+fn a_task_table_with_chinese_and_emoji_names_stays_aligned() {
+    let gateway = Gateway::start();
+    for name in ["客户回访任务-0325", "Cafe\u{301} 🎉 follow-up", "plain"] {
+        let definition = crate::common::TASK_JSON.replace("Parcel follow-up", name);
+        let file = gateway.scratch.write("named.json", definition);
+        let created = run(gateway.nxlink().args(["task", "create"]).arg(&file));
+        assert_eq!(created.code, 0, "{created:?}");
+    }
+    let table = nxlink(gateway.nxlink(), ["tasks"]);
+    assert_eq!(table.code, 0, "{table:?}");
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{table:?}");
+    assert!(table.stdout.contains("客户回访任务-0325"), "{table:?}");
+    // Cells are two or more spaces apart (names hold single spaces only): every cell starts
+    // at the same display column on every line.
+    let starts = |line: &str| -> Vec<usize> {
+        let mut starts = Vec::new();
+        let (mut width, mut spaces) = (0, 2);
+        for c in line.chars() {
+            if c != ' ' && spaces >= 2 {
+                starts.push(width);
+            }
+            spaces = if c == ' ' { spaces + 1 } else { 0 };
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+        starts
+    };
+    let header = starts(lines[0]);
+    for line in &lines[1..] {
+        assert_eq!(starts(line), header, "misaligned:\n{}", table.stdout);
+    }
 }
