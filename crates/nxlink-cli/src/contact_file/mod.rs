@@ -3,7 +3,7 @@
 //! into a [`Contact`] or into problems that name the row and the column (or the cell), and
 //! keeps the row as read, to write back unchanged if it fails.
 //!
-//! See [`layout`] for the columns. An empty variable cell leaves that variable out for the
+//! See [`mod@layout`] for the columns. An empty variable cell leaves that variable out for the
 //! row. Fields are trimmed. Phone numbers are normalized (`--phones normalize`, the
 //! default) with the row's `countryCode`, else the request's, or taken as written
 //! (`--phones strict`).
@@ -11,6 +11,7 @@
 mod layout;
 pub(crate) mod places;
 mod sheet;
+mod sheet_cells;
 mod text_encoding;
 
 use std::fs::File;
@@ -110,9 +111,13 @@ impl ContactsReader {
         let name = path.display().to_string();
         let (places, records, headers, file_len) = if is_spreadsheet(path) {
             let mut sheet = SheetRows::open(path, options.args.sheet.as_deref())?;
-            let places = FilePlaces::cells(name, sheet.sheet.clone(), sheet.first_column());
-            let headers = sheet.next_row().map(|row| row.record).unwrap_or_default();
+            let headers = sheet
+                .next_row()
+                .map_err(|error| CliError::failed(format!("cannot read {name}: {error}")))?
+                .map(|row| row.record)
+                .unwrap_or_default();
             let rows = sheet.data_rows();
+            let places = FilePlaces::cells(name, sheet.sheet.clone(), sheet.first_column());
             (places, Records::Sheet(sheet), headers, rows)
         } else {
             if options.args.sheet.is_some() {
@@ -251,12 +256,17 @@ impl ContactsReader {
                     errors: Vec::new(),
                 }))
             }
-            Records::Sheet(sheet) => Ok(sheet.next_row().map(|row| RawRow {
-                line: row.row,
-                record: row.record,
-                numbers: row.numbers,
-                errors: row.errors,
-            })),
+            Records::Sheet(sheet) => {
+                let row = sheet.next_row().map_err(|error| {
+                    CliError::failed(format!("cannot read {}: {error}", self.places.file()))
+                })?;
+                Ok(row.map(|row| RawRow {
+                    line: row.row,
+                    record: row.record,
+                    numbers: row.numbers,
+                    errors: row.errors,
+                }))
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 //! Contacts in a spreadsheet (`.xlsx`, `.xlsm`, `.xls`, `.ods`), read with calamine: the
-//! first sheet unless one is named, its first used row as the header.
+//! first sheet unless one is named, its first used row as the header (see
+//! [`super::sheet_cells`] for how cells are read).
 //!
 //! A cell is turned into the text the user sees in it, with one exception that matters: a
 //! cell the spreadsheet holds as a number is marked, since a phone number stored that way
@@ -7,7 +8,9 @@
 
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, open_workbook_auto};
+use calamine::{Data, Reader};
+
+use super::sheet_cells::{SheetCells, load, open_any, streams};
 use csv::ByteRecord;
 
 use crate::errors::CliError;
@@ -40,11 +43,15 @@ pub(crate) enum NumberCell {
 pub(crate) struct SheetRows {
     /// The sheet's name.
     pub(crate) sheet: String,
-    range: Range<Data>,
-    /// The next row to give (0-based within the range).
-    next: usize,
-    /// The table's columns: up to the header's last named one.
-    width: usize,
+    cells: SheetCells,
+    /// The absolute column (0 = A) of the table's first column.
+    first_column: u32,
+    /// Rows in the sheet, as announced (for progress; 0 when unknown).
+    rows: u64,
+    /// Rows given so far.
+    given: u64,
+    /// The table's columns: up to the header's last named one (known after the header).
+    width: Option<usize>,
 }
 
 /// One row as text, with its number cells.
@@ -61,12 +68,11 @@ pub(crate) struct SheetRow {
 }
 
 impl SheetRows {
-    /// Opens the workbook and reads the sheet (whole: calamine reads a sheet at once).
+    /// Opens the workbook and the sheet: an .xlsx streams, other formats are read whole.
     pub(crate) fn open(path: &Path, wanted: Option<&str>) -> Result<Self, CliError> {
-        let unreadable = |error: &dyn std::fmt::Display| {
-            CliError::failed(format!("cannot read {}: {error}", path.display()))
-        };
-        let mut workbook = open_workbook_auto(path).map_err(|error| unreadable(&error))?;
+        let unreadable =
+            |error: String| CliError::failed(format!("cannot read {}: {error}", path.display()));
+        let mut workbook = open_any(path).map_err(unreadable)?;
         let names = workbook.sheet_names();
         let sheet = match wanted {
             Some(wanted) => names
@@ -86,82 +92,75 @@ impl SheetRows {
                 .cloned()
                 .ok_or_else(|| CliError::failed(format!("{} has no sheets", path.display())))?,
         };
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|error| unreadable(&error))?;
-        // Formatting can stretch a sheet's used range past the table: the header says
-        // where the table ends.
-        let width = (0..range.width())
-            .rev()
-            .find(|&column| {
-                range
-                    .get((0, column))
-                    .is_some_and(|cell| cell != &Data::Empty)
-            })
-            .map_or(0, |last| last + 1);
+        let (cells, first_column, rows) = if streams(path) {
+            drop(workbook);
+            SheetCells::streamed(path, &sheet).map_err(unreadable)?
+        } else {
+            SheetCells::loaded(load(&mut workbook, &sheet).map_err(unreadable)?)
+        };
         Ok(SheetRows {
             sheet,
-            range,
-            next: 0,
-            width,
+            cells,
+            first_column,
+            rows,
+            given: 0,
+            width: None,
         })
     }
 
     /// The absolute (0-based) column of the table's first column.
     pub(crate) fn first_column(&self) -> u32 {
-        self.range.start().map_or(0, |(_, column)| column)
+        self.first_column
     }
 
-    /// Data rows in the sheet (the header excluded).
+    /// Data rows in the sheet (the header excluded), as announced.
     pub(crate) fn data_rows(&self) -> u64 {
-        self.range.height().saturating_sub(1) as u64
+        self.rows.saturating_sub(1)
     }
 
-    /// The rows given so far.
+    /// The data rows given so far.
     pub(crate) fn rows_read(&self) -> u64 {
-        self.next as u64
+        self.given.saturating_sub(1)
     }
 
-    /// The next row, or `None` after the last; rows with no value at all are skipped, as
-    /// blank lines of a CSV are.
-    pub(crate) fn next_row(&mut self) -> Option<SheetRow> {
-        loop {
-            let row = self.row_at_next()?;
-            if row.numbers.is_empty()
-                && row.errors.is_empty()
-                && row.record.iter().all(<[u8]>::is_empty)
-            {
-                continue;
-            }
-            return Some(row);
-        }
-    }
-
-    fn row_at_next(&mut self) -> Option<SheetRow> {
-        let first_row = self.range.start().map_or(0, |(row, _)| row);
-        if self.next >= self.range.height() {
-            return None;
-        }
-        let (at, width) = (self.next, self.width);
-        let row = u64::from(first_row) + at as u64 + 1;
-        self.next += 1;
-        let mut record = ByteRecord::with_capacity(64, width);
+    /// The next row with a value, or `None` after the last; rows with no value at all are
+    /// skipped, as blank lines of a CSV are. The first row given is the header, which sets
+    /// the table's width: formatting can stretch a sheet past its table.
+    pub(crate) fn next_row(&mut self) -> Result<Option<SheetRow>, String> {
+        let Some((row, cells)) = self.cells.next()? else {
+            return Ok(None);
+        };
+        self.given += 1;
+        let width = *self.width.get_or_insert_with(|| {
+            cells.last().map_or(0, |(column, _)| {
+                (column.saturating_sub(self.first_column) as usize) + 1
+            })
+        });
+        let mut texts = vec![String::new(); width];
         let mut numbers = Vec::new();
         let mut errors = Vec::new();
-        for index in 0..width {
-            let cell = self.range.get((at, index)).unwrap_or(&Data::Empty);
-            let text = match cell {
+        for (column, cell) in cells {
+            let Some(index) = column.checked_sub(self.first_column).map(|i| i as usize) else {
+                continue;
+            };
+            if index >= width {
+                errors.push((
+                    index,
+                    "a value right of the header's last column".to_owned(),
+                ));
+                continue;
+            }
+            texts[index] = match cell {
                 Data::Empty => String::new(),
                 Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
                     text.trim().to_owned()
                 }
                 Data::Int(value) => {
-                    numbers.push((index, NumberCell::Whole(*value)));
+                    numbers.push((index, NumberCell::Whole(value)));
                     value.to_string()
                 }
                 Data::Float(value) => {
-                    let number =
-                        whole(*value).map_or(NumberCell::Inexact(*value), NumberCell::Whole);
+                    let number = whole(value).map_or(NumberCell::Inexact(value), NumberCell::Whole);
                     numbers.push((index, number));
                     match number {
                         NumberCell::Whole(whole) => whole.to_string(),
@@ -175,26 +174,17 @@ impl SheetRows {
                     String::new()
                 }
             };
+        }
+        let mut record = ByteRecord::with_capacity(64, width);
+        for text in &texts {
             record.push_field(text.as_bytes());
         }
-        for index in width..self.range.width() {
-            if self
-                .range
-                .get((at, index))
-                .is_some_and(|cell| cell != &Data::Empty)
-            {
-                errors.push((
-                    index,
-                    "a value right of the header's last column".to_owned(),
-                ));
-            }
-        }
-        Some(SheetRow {
-            row,
+        Ok(Some(SheetRow {
+            row: u64::from(row) + 1,
             record,
             numbers,
             errors,
-        })
+        }))
     }
 }
 

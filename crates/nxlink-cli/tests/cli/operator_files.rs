@@ -270,3 +270,42 @@ fn strict_phones_send_numbers_as_written() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn a_task_is_created_with_the_contacts_of_a_sheet() {
+    let gateway = Gateway::start();
+    let xlsx = gateway.scratch.path("contacts.xlsx");
+    write_xlsx(&xlsx, &[13_800_000_001.5]);
+    let definition = gateway.scratch.write(
+        "task.json",
+        crate::common::TASK_JSON.replacen('{', r#"{"countryCode": "86","#, 1),
+    );
+    let created = run(gateway
+        .nxlink()
+        .args(["task", "create"])
+        .arg(&definition)
+        .arg("--contacts")
+        .arg(&xlsx)
+        .args(["--sheet", "contacts"]));
+    // The rounded number cell is refused before anything is sent.
+    assert_eq!(created.code, 1, "{created:?}");
+    assert!(
+        created
+            .stderr
+            .contains("contacts.xlsx: Contacts!C7 (column phoneNumber): is a number cell"),
+        "{created:?}"
+    );
+    assert!(gateway.emulator().tasks().is_empty());
+
+    write_xlsx(&xlsx, &[]);
+    let created = run(gateway
+        .nxlink()
+        .args(["task", "create"])
+        .arg(&definition)
+        .arg("--contacts")
+        .arg(&xlsx)
+        .args(["--sheet", "Contacts"]));
+    assert_eq!(created.code, 0, "{created:?}");
+    let task = gateway.emulator().tasks().pop().expect("created");
+    assert_eq!(held(&gateway, &task.task_id).len(), TABLE.len() - 1);
+}
