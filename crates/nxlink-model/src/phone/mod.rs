@@ -9,6 +9,8 @@
 //! significant digits (`13800000001`), since the gateway prefixes that code; a number of
 //! another country in E.164 with its `+` (`+6281234567890`), which carries its own code.
 
+mod validity;
+
 use std::fmt;
 
 use phonenumber::{Mode, PhoneNumber};
@@ -163,7 +165,7 @@ pub fn normalize_with(
             written: shown(),
             reason: error.to_string(),
         })?;
-    if !phonenumber::is_valid(&number) {
+    if !validity::is_valid(&number) {
         let region_name = region
             .as_ref()
             .map(|(_, code)| region_label(*code))
@@ -240,7 +242,7 @@ pub fn check_number_cell(digits: &str, country_code: Option<&str>) -> Result<(),
     };
     if let Some((id, code)) = region {
         let valid = phonenumber::parse(Some(id), digits)
-            .map(|number| phonenumber::is_valid(&number))
+            .map(|number| validity::is_valid(&number))
             .unwrap_or(false);
         if valid {
             return Ok(());
@@ -257,7 +259,7 @@ fn lost_prefix(text: &str, region: Option<&str>) -> Option<PhoneError> {
     }
     let with_plus = format!("+{text}");
     if let Ok(number) = phonenumber::parse(None, &with_plus)
-        && phonenumber::is_valid(&number)
+        && validity::is_valid(&number)
     {
         return Some(PhoneError::LostPrefix {
             written: text.to_owned(),
@@ -271,13 +273,11 @@ fn lost_prefix(text: &str, region: Option<&str>) -> Option<PhoneError> {
     let (id, _) = region_of(code).ok()?;
     let number = phonenumber::parse(Some(id), &with_zero).ok()?;
     // Only a zero that is part of the number matters: a national prefix is optional.
-    (phonenumber::is_valid(&number) && number.national().zeros() > 0).then(|| {
-        PhoneError::LostPrefix {
-            written: text.to_owned(),
-            region: read_in(region),
-            fixed: with_zero,
-            lost: '0',
-        }
+    (validity::is_valid(&number) && number.national().zeros() > 0).then(|| PhoneError::LostPrefix {
+        written: text.to_owned(),
+        region: read_in(region),
+        fixed: with_zero,
+        lost: '0',
     })
 }
 
