@@ -312,7 +312,7 @@ impl ContactsReader {
         let mut text = |index: usize| -> String {
             let bytes = record.get(index).unwrap_or_default();
             match std::str::from_utf8(bytes) {
-                Ok(text) if text.contains('\u{FFFD}') && self.decoded() => {
+                Ok(text) if self.decoded() && text.contains('\u{FFFD}') => {
                     reported.push(index);
                     problems.push(self.places.problem(
                         line,

@@ -119,6 +119,15 @@ pub fn normalize_with(
     if text.is_empty() {
         return Err(PhoneError::Empty);
     }
+    if read_as.is_none() && bare_digits(text) {
+        // Nothing to read it by: sent as written (the common case of machine-written files,
+        // so it is decided before any other look at the text).
+        return Ok(NormalizedPhone {
+            digits: text.to_owned(),
+            country_code: None,
+            region: None,
+        });
+    }
     if crate::rules::looks_like_a_spreadsheet_number(text.strip_prefix('+').unwrap_or(text)) {
         return Err(PhoneError::SpreadsheetNumber(excerpt(text).to_string()));
     }
@@ -143,13 +152,6 @@ pub fn normalize_with(
     };
     let international = text.starts_with('+') || text.starts_with("00");
     if region.is_none() && !international {
-        if bare_digits(text) {
-            return Ok(NormalizedPhone {
-                digits: text.to_owned(),
-                country_code: None,
-                region: None,
-            });
-        }
         return Err(PhoneError::NoCountry(shown()));
     }
     // A number written with `+` carries its country, and is read without a default region:
