@@ -68,18 +68,14 @@ pub(crate) fn report(
                     }
                 )
             }
-            CalleeZone::Ambiguous { zones, .. } => {
+            CalleeZone::Ambiguous { offsets, .. } => {
                 let mut outside = false;
                 let mut reaches = Vec::new();
-                for zone in *zones {
-                    if let CalleeZone::Known { offset, .. } = single(zone, at) {
-                        let reach = local_reach(&request.window, task_offset, offset);
-                        outside |= outside_dialling_hours(&reach);
-                        reaches.push((offset, describe_reach(&reach)));
-                    }
+                for &offset in offsets {
+                    let reach = local_reach(&request.window, task_offset, offset);
+                    outside |= outside_dialling_hours(&reach);
+                    reaches.push((offset, describe_reach(&reach)));
                 }
-                reaches.sort();
-                reaches.dedup();
                 report.outside += if outside { count } else { 0 };
                 let span = match (reaches.first(), reaches.last()) {
                     (Some(first), Some(last)) if first != last => format!(
@@ -109,12 +105,4 @@ pub(crate) fn report(
         report.lines.push(line);
     }
     report
-}
-
-/// A zone's offset at `at`, as a known zone.
-fn single(zone: &'static str, at: i64) -> CalleeZone {
-    match nxlink::model::zone::offset_at(zone, at) {
-        Ok(offset) => CalleeZone::Known { zone, offset },
-        Err(_) => CalleeZone::Unknown,
-    }
 }

@@ -15,6 +15,7 @@ use crate::contact_file::{ContactsReader, ReadOptions};
 use crate::errors::CliError;
 use crate::problems::Problem;
 use crate::task_file;
+use crate::timestamps::now_epoch_seconds;
 
 /// The contacts a CSV contributed, in `callList` order, to map answers back to lines.
 #[derive(Debug)]
@@ -113,27 +114,23 @@ pub(crate) fn load(args: &TaskInputArgs, keep: bool) -> Result<TaskInput, CliErr
     if let Some(request) = &input.request
         && args.contacts.is_some()
     {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| {
-                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-            });
-        let mut regions = input.regions.clone();
-        for contact in &request.call_list[..csv_first(&input)] {
+        let definition_contacts = csv_first(&input);
+        for contact in &request.call_list[..definition_contacts] {
             let region = nxlink::model::phone::normalize_phone(
                 &contact.phone_number,
                 request.country_code.as_deref(),
             )
             .ok()
             .and_then(|phone| phone.region);
-            *regions.entry(region).or_default() += 1;
+            *input.regions.entry(region).or_default() += 1;
         }
-        input.callee_hours = callee_report::report(request, &regions, now);
+        input.callee_hours = callee_report::report(request, &input.regions, now_epoch_seconds());
         if args.strict_hours && input.callee_hours.outside > 0 {
             input.problems.push(Problem::file(
                 &args.file.display().to_string(),
                 format!(
-                    "the window reaches {} contacts outside 08:00–21:00 their local time                      (--strict-hours)",
+                    "the window reaches {} contacts outside 08:00–21:00 their local time \
+                     (--strict-hours)",
                     input.callee_hours.outside
                 ),
             ));

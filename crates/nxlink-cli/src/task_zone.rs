@@ -3,11 +3,11 @@
 //! daylight-saving change in the task's active period becomes a warning naming the date and
 //! the fix, since the gateway keeps one offset for the task's whole life.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use nxlink::model::CreateTaskRequest;
 use nxlink::model::zone::{offset_at, utc_offset};
 use serde_json::{Map, Value};
+
+use crate::timestamps::now_epoch_seconds;
 
 /// The definition key.
 pub(crate) const TIME_ZONE: &str = "timeZone";
@@ -33,15 +33,10 @@ pub(crate) fn take(fields: &mut Map<String, Value>) -> Result<Option<String>, (S
     Ok(Some(zone))
 }
 
-/// Sets the request's `zoneSecond` from `zone` and returns the warnings to show: the
-/// offset chosen, then each daylight-saving change during the task.
+/// Sets the request's `zoneSecond` from `zone` and returns the warnings to show: each
+/// daylight-saving change during the task.
 pub(crate) fn apply(request: &mut CreateTaskRequest, zone: &str) -> Vec<String> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        });
-    match request.set_time_zone(zone, now) {
+    match request.set_time_zone(zone, now_epoch_seconds()) {
         Ok(changes) => changes.iter().map(ToString::to_string).collect(),
         Err(error) => vec![error.to_string()],
     }

@@ -1,6 +1,15 @@
 //! Epoch seconds as people read and write them: `2026-03-25 08:00` (UTC) in tables, and
 //! `2026-03-25`, `2026-03-25T08:00[:00][Z]` or plain epoch seconds in filter flags.
 
+/// Now, in epoch seconds (0 for a clock before 1970).
+pub(crate) fn now_epoch_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
+}
+
 /// Formats epoch seconds as `YYYY-MM-DD HH:MM` in UTC.
 pub(crate) fn format_utc(epoch_seconds: i64) -> String {
     let days = epoch_seconds.div_euclid(86_400);

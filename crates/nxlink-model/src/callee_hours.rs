@@ -26,8 +26,9 @@ pub enum CalleeZone {
     Ambiguous {
         /// Its zones.
         zones: &'static [&'static str],
-        /// The smallest and largest offset among them at the time asked, seconds.
-        offsets: (i32, i32),
+        /// The distinct offsets among them at the time asked, seconds, smallest first
+        /// (never empty).
+        offsets: Vec<i32>,
     },
     /// A region this table does not cover.
     Unknown,
@@ -149,15 +150,14 @@ pub fn callee_zone(region: &str, at: i64) -> CalleeZone {
         };
     }
     if let Some((_, zones)) = SEVERAL.iter().find(|(code, _)| *code == region) {
-        let offsets: Vec<i32> = zones
+        let mut offsets: Vec<i32> = zones
             .iter()
             .filter_map(|zone| offset_at(zone, at).ok())
             .collect();
-        if let (Some(low), Some(high)) = (offsets.iter().min(), offsets.iter().max()) {
-            return CalleeZone::Ambiguous {
-                zones,
-                offsets: (*low, *high),
-            };
+        offsets.sort_unstable();
+        offsets.dedup();
+        if !offsets.is_empty() {
+            return CalleeZone::Ambiguous { zones, offsets };
         }
     }
     CalleeZone::Unknown
@@ -225,13 +225,13 @@ pub fn describe_reach(reach: &[Range<u16>]) -> String {
 pub fn describe_zone(region: &str, zone: &CalleeZone) -> String {
     match zone {
         CalleeZone::Known { offset, .. } => format!("{region} ({})", utc_offset(*offset)),
-        CalleeZone::Ambiguous {
-            offsets: (low, high),
-            ..
-        } if low != high => {
-            format!("{region} ({} to {})", utc_offset(*low), utc_offset(*high))
-        }
-        CalleeZone::Ambiguous { offsets, .. } => format!("{region} ({})", utc_offset(offsets.0)),
+        CalleeZone::Ambiguous { offsets, .. } => match (offsets.first(), offsets.last()) {
+            (Some(low), Some(high)) if low != high => {
+                format!("{region} ({} to {})", utc_offset(*low), utc_offset(*high))
+            }
+            (Some(only), _) => format!("{region} ({})", utc_offset(*only)),
+            _ => region.to_owned(),
+        },
         CalleeZone::Unknown => region.to_owned(),
     }
 }
@@ -259,7 +259,9 @@ mod tests {
     #[test]
     fn countries_with_several_zones_are_ambiguous() {
         match callee_zone("ID", JANUARY) {
-            CalleeZone::Ambiguous { offsets, .. } => assert_eq!(offsets, (7 * 3600, 9 * 3600)),
+            CalleeZone::Ambiguous { offsets, .. } => {
+                assert_eq!(offsets, [7 * 3600, 8 * 3600, 9 * 3600]);
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(

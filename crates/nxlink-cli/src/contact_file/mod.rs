@@ -155,10 +155,7 @@ impl ContactsReader {
     /// Whether the file was not plain UTF-8 (failed rows then start with a byte-order mark,
     /// so that a spreadsheet program reads them back as the same text).
     pub(crate) fn wants_bom(&self) -> bool {
-        match &self.records {
-            Records::Delimited { encoding, .. } => !encoding.is_plain_utf8(),
-            Records::Sheet(_) => true,
-        }
+        self.decoded() || matches!(self.records, Records::Sheet(_))
     }
 
     /// The file's size (bytes; rows for a spreadsheet), 0 when unknown.
@@ -195,9 +192,14 @@ impl ContactsReader {
         }
     }
 
-    /// The column at `index`, with its header name, as problems name it.
+    /// The column at `index`, with its header name, as problems name it (a sheet's cell
+    /// right of the header has none).
     fn column(&self, index: usize) -> (usize, &str) {
-        let name = self.layout.names.get(index).map_or("?", String::as_str);
+        let name = self
+            .layout
+            .names
+            .get(index)
+            .map_or("(no header)", String::as_str);
         (index, name)
     }
 
@@ -298,14 +300,9 @@ impl ContactsReader {
         let mut reported: Vec<usize> = Vec::new();
         for (index, error) in &raw.errors {
             reported.push(*index);
-            let column = self
-                .layout
-                .names
-                .get(*index)
-                .map_or((*index, "(no header)"), |name| (*index, name.as_str()));
             problems.push(self.places.problem(
                 line,
-                Some(column),
+                Some(self.column(*index)),
                 format!("holds {error}: fix the cell, or clear it"),
             ));
         }

@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::{Data, Reader, Sheets};
 
-use super::sheet_cells::{SheetCells, load, open_any, streams};
+use super::sheet_cells::SheetCells;
 use csv::ByteRecord;
 
 use crate::errors::CliError;
@@ -72,7 +72,8 @@ impl SheetRows {
     pub(crate) fn open(path: &Path, wanted: Option<&str>) -> Result<Self, CliError> {
         let unreadable =
             |error: String| CliError::failed(format!("cannot read {}: {error}", path.display()));
-        let mut workbook = open_any(path).map_err(unreadable)?;
+        let workbook =
+            calamine::open_workbook_auto(path).map_err(|error| unreadable(error.to_string()))?;
         let names = workbook.sheet_names();
         let sheet = match wanted {
             Some(wanted) => names
@@ -92,11 +93,15 @@ impl SheetRows {
                 .cloned()
                 .ok_or_else(|| CliError::failed(format!("{} has no sheets", path.display())))?,
         };
-        let (cells, first_column, rows) = if streams(path) {
-            drop(workbook);
-            SheetCells::streamed(path, &sheet).map_err(unreadable)?
-        } else {
-            SheetCells::loaded(load(&mut workbook, &sheet).map_err(unreadable)?)
+        // The opened workbook itself goes to the reader thread: its shared strings are
+        // read once.
+        let (cells, first_column, rows) = match workbook {
+            Sheets::Xlsx(xlsx) => SheetCells::streamed(xlsx, &sheet).map_err(unreadable)?,
+            mut other => SheetCells::loaded(
+                other
+                    .worksheet_range(&sheet)
+                    .map_err(|error| unreadable(error.to_string()))?,
+            ),
         };
         Ok(SheetRows {
             sheet,

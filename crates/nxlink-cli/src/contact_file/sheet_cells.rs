@@ -2,10 +2,14 @@
 //! bounded channel away (memory stays flat however long the sheet: only the workbook's
 //! shared strings are held), other formats are read whole, as calamine reads them.
 
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::BufReader;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+use calamine::{Data, Range, Xlsx};
+
+/// An .xlsx workbook as calamine opens a file.
+pub(crate) type XlsxFile = Xlsx<BufReader<File>>;
 
 /// One row's non-empty cells: the absolute row, and (absolute column, value) in order.
 pub(crate) type CellRow = (u32, Vec<(u32, Data)>);
@@ -30,6 +34,8 @@ pub(crate) enum SheetCells {
 /// What the reader thread sends.
 #[derive(Debug)]
 pub(crate) enum Message {
+    /// First: the sheet's first column and its number of rows, from its dimension record.
+    Dimensions(u32, u64),
     /// A row.
     Row(CellRow),
     /// The sheet could not be read further.
@@ -44,25 +50,26 @@ impl SheetCells {
         (SheetCells::Loaded { range, next: 0 }, first_column, rows)
     }
 
-    /// Starts streaming `sheet` of the .xlsx at `path`; returns the first column and the
-    /// number of rows its dimension record announces (0 when it has none).
-    pub(crate) fn streamed(path: &Path, sheet: &str) -> Result<(Self, u32, u64), String> {
+    /// Starts streaming `sheet` of an opened .xlsx on a thread of its own; returns the
+    /// first column and the number of rows its dimension record announces.
+    pub(crate) fn streamed(workbook: XlsxFile, sheet: &str) -> Result<(Self, u32, u64), String> {
         let (sender, receiver) = sync_channel(ROWS_AHEAD);
-        let (dimensions_sender, dimensions) = sync_channel(1);
-        let (path, sheet): (PathBuf, String) = (path.to_owned(), sheet.to_owned());
+        let sheet = sheet.to_owned();
         std::thread::Builder::new()
             .name("nxlink-xlsx-reader".to_owned())
             .spawn(move || {
-                if let Err(error) = stream(&path, &sheet, &sender, &dimensions_sender) {
-                    let _ = dimensions_sender.try_send(Err(error.clone()));
+                if let Err(error) = stream(workbook, &sheet, &sender) {
                     let _ = sender.send(Message::Failed(error));
                 }
             })
             .map_err(|error| format!("cannot start the sheet reader: {error}"))?;
-        let (first_column, rows) = dimensions
-            .recv()
-            .map_err(|_| "the sheet reader stopped".to_owned())??;
-        Ok((SheetCells::Streamed(receiver), first_column, rows))
+        match receiver.recv() {
+            Ok(Message::Dimensions(first_column, rows)) => {
+                Ok((SheetCells::Streamed(receiver), first_column, rows))
+            }
+            Ok(Message::Failed(error)) => Err(error),
+            Ok(Message::Row(_)) | Err(_) => Err("the sheet reader stopped".to_owned()),
+        }
     }
 
     /// The next row that has a cell, or `None` after the last.
@@ -89,27 +96,26 @@ impl SheetCells {
             SheetCells::Streamed(receiver) => match receiver.recv() {
                 Ok(Message::Row(row)) => Ok(Some(row)),
                 Ok(Message::Failed(error)) => Err(error),
-                Err(_) => Ok(None),
+                // Sent once, first, and taken by `streamed`.
+                Ok(Message::Dimensions(..)) | Err(_) => Ok(None),
             },
         }
     }
 }
 
 /// The reader thread: sends the dimensions, then each row; stops when the receiver is gone.
-fn stream(
-    path: &Path,
-    sheet: &str,
-    rows: &SyncSender<Message>,
-    dimensions: &SyncSender<Result<(u32, u64), String>>,
-) -> Result<(), String> {
-    let mut workbook: Xlsx<_> =
-        open_workbook(path).map_err(|error: calamine::XlsxError| error.to_string())?;
+fn stream(mut workbook: XlsxFile, sheet: &str, rows: &SyncSender<Message>) -> Result<(), String> {
     let mut cells = workbook
         .worksheet_cells_reader(sheet)
         .map_err(|error| error.to_string())?;
     let announced = cells.dimensions();
     let height = u64::from(announced.end.0.saturating_sub(announced.start.0)) + 1;
-    let _ = dimensions.send(Ok((announced.start.1, height)));
+    if rows
+        .send(Message::Dimensions(announced.start.1, height))
+        .is_err()
+    {
+        return Ok(());
+    }
     let mut current: Option<CellRow> = None;
     while let Some(cell) = cells.next_cell().map_err(|error| error.to_string())? {
         let (row, column) = cell.get_position();
@@ -132,30 +138,4 @@ fn stream(
         let _ = rows.send(Message::Row(done));
     }
     Ok(())
-}
-
-/// Whether `path` is read by streaming (an .xlsx or .xlsm).
-pub(crate) fn streams(path: &Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            extension.eq_ignore_ascii_case("xlsx") || extension.eq_ignore_ascii_case("xlsm")
-        })
-}
-
-/// Opens any workbook calamine reads, for its sheet names (and a loaded range).
-pub(crate) fn open_any(
-    path: &Path,
-) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>, String> {
-    calamine::open_workbook_auto(path).map_err(|error| error.to_string())
-}
-
-/// Reads a whole sheet of any workbook.
-pub(crate) fn load(
-    workbook: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
-    sheet: &str,
-) -> Result<Range<Data>, String> {
-    workbook
-        .worksheet_range(sheet)
-        .map_err(|error| error.to_string())
 }

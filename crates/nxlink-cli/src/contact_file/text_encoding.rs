@@ -47,10 +47,9 @@ impl TextEncoding {
 
 /// Decides how to read `path`.
 pub(crate) fn detect(path: &Path, choice: EncodingChoice) -> io::Result<TextEncoding> {
-    let mut file = File::open(path)?;
-    let mut head = [0u8; 3];
-    let read = read_up_to(&mut file, &mut head)?;
-    let bom = match &head[..read] {
+    let mut head = Vec::with_capacity(3);
+    File::open(path)?.take(3).read_to_end(&mut head)?;
+    let bom = match head.as_slice() {
         [0xEF, 0xBB, 0xBF, ..] => Some(UTF_8),
         [0xFF, 0xFE, ..] => Some(UTF_16LE),
         [0xFE, 0xFF, ..] => Some(UTF_16BE),
@@ -170,17 +169,6 @@ fn is_utf8(mut file: File) -> io::Result<bool> {
             Err(_) => return Ok(false),
         }
     }
-}
-
-fn read_up_to(file: &mut File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..])? {
-            0 => break,
-            read => filled += read,
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

@@ -170,9 +170,9 @@ pub fn normalize_with(
     if !validity::is_valid(&number) {
         let region_name = region
             .as_ref()
-            .map(|(_, code)| region_label(*code))
+            .map(|(id, _)| id.as_ref().to_owned())
             .unwrap_or_else(|| region_label(number.code().value()));
-        if !international && let Some(error) = lost_prefix(text, Some(&region_name)) {
+        if !international && let Some(error) = lost_prefix(text, region) {
             return Err(error);
         }
         return Err(PhoneError::NotValid {
@@ -242,42 +242,42 @@ pub fn check_number_cell(digits: &str, country_code: Option<&str>) -> Result<(),
         Some(code) => Some(region_of(calling_code(code)?)?),
         None => None,
     };
-    if let Some((id, code)) = region {
+    if let Some((id, _)) = region {
         let valid = phonenumber::parse(Some(id), digits)
             .map(|number| validity::is_valid(&number))
             .unwrap_or(false);
         if valid {
             return Ok(());
         }
-        return lost_prefix(digits, Some(&region_label(code))).map_or(Ok(()), Err);
     }
-    lost_prefix(digits, None).map_or(Ok(()), Err)
+    lost_prefix(digits, region).map_or(Ok(()), Err)
 }
 
-/// A number a spreadsheet stripped: digits that are valid with a leading `+` or `0`.
-fn lost_prefix(text: &str, region: Option<&str>) -> Option<PhoneError> {
+/// A number a spreadsheet stripped: digits that are valid with a leading `+`, or with a
+/// leading `0` in `region`, the one they were read in.
+fn lost_prefix(text: &str, region: Option<Region>) -> Option<PhoneError> {
     if !bare_digits(text) {
         return None;
     }
+    let region_name = region.as_ref().map(|(id, _)| id.as_ref());
     let with_plus = format!("+{text}");
     if let Ok(number) = phonenumber::parse(None, &with_plus)
         && validity::is_valid(&number)
     {
         return Some(PhoneError::LostPrefix {
             written: text.to_owned(),
-            region: read_in(region),
+            region: read_in(region_name),
             fixed: number.format().mode(Mode::International).to_string(),
             lost: '+',
         });
     }
-    let code = region_code_of(region?)?;
+    let (id, _) = region?;
     let with_zero = format!("0{text}");
-    let (id, _) = region_of(code).ok()?;
     let number = phonenumber::parse(Some(id), &with_zero).ok()?;
     // Only a zero that is part of the number matters: a national prefix is optional.
     (validity::is_valid(&number) && number.national().zeros() > 0).then(|| PhoneError::LostPrefix {
         written: text.to_owned(),
-        region: read_in(region),
+        region: read_in(region_name),
         fixed: with_zero,
         lost: '0',
     })
@@ -292,8 +292,11 @@ fn calling_code(code: &str) -> Result<u16, PhoneError> {
         .ok_or_else(|| PhoneError::UnknownCountryCode(excerpt(code).to_string()))
 }
 
+/// A region, and the calling code it was found by.
+type Region = (phonenumber::country::Id, u16);
+
 /// The main region of a calling code (`86` -> CN, `1` -> US).
-fn region_of(code: u16) -> Result<(phonenumber::country::Id, u16), PhoneError> {
+fn region_of(code: u16) -> Result<Region, PhoneError> {
     phonenumber::metadata::DATABASE
         .region(&code)
         .and_then(|regions| regions.first().and_then(|id| id.parse().ok()))
@@ -307,13 +310,6 @@ fn region_label(code: u16) -> String {
         Ok((id, _)) => id.as_ref().to_owned(),
         Err(_) => format!("+{code}"),
     }
-}
-
-/// The calling code of a region label written by [`region_label`].
-fn region_code_of(region: &str) -> Option<u16> {
-    phonenumber::metadata::DATABASE
-        .by_id(region)
-        .map(phonenumber::Metadata::country_code)
 }
 
 impl fmt::Display for NormalizedPhone {
