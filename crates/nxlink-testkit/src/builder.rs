@@ -25,6 +25,7 @@ use crate::numbers::NumberPolicy;
 use crate::outcome::{CallOutcome, OutcomeRule};
 use crate::page::PageShape;
 use crate::recorder::Recorder;
+use crate::redelivery::RedeliverySchedule;
 use crate::repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 use crate::server;
 use crate::simulation::{self, DEFAULT_SIMULATION_STEP, Simulation};
@@ -53,6 +54,8 @@ pub struct EmulatorBuilder {
     max_body_bytes: usize,
     max_recorded: Option<usize>,
     log_requests: bool,
+    redelivery: RedeliverySchedule,
+    callback_concurrency: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -73,6 +76,8 @@ impl Default for EmulatorBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_recorded: None,
             log_requests: false,
+            redelivery: RedeliverySchedule::default(),
+            callback_concurrency: 1,
         }
     }
 }
@@ -93,6 +98,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_recorded", &self.max_recorded)
             .field("log_requests", &self.log_requests)
+            .field("redelivery", &self.redelivery)
+            .field("callback_concurrency", &self.callback_concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -224,6 +231,20 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How a callback not answered HTTP 200 is posted again (default:
+    /// [`RedeliverySchedule::default`]).
+    pub fn callback_redelivery(mut self, schedule: RedeliverySchedule) -> Self {
+        self.redelivery = schedule;
+        self
+    }
+
+    /// Callbacks in flight at once (default 1, which delivers them in the order they were
+    /// produced; more sends them in no particular order, as a busy gateway does).
+    pub fn callback_concurrency(mut self, concurrency: usize) -> Self {
+        self.callback_concurrency = concurrency.max(1);
+        self
+    }
+
     /// Binds the socket and starts the server on its own thread.
     pub async fn start(self) -> Result<Emulator, EmulatorError> {
         if let Some(speedup) = self.realtime {
@@ -243,7 +264,7 @@ impl EmulatorBuilder {
         for rule in self.faults {
             faults.add(rule);
         }
-        let (outbox, queue) = Outbox::new();
+        let (outbox, queue) = Outbox::new(self.redelivery, self.callback_concurrency);
         let backend = Arc::new(Backend {
             accounts,
             clock: self.clock,

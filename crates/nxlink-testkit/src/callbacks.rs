@@ -1,38 +1,33 @@
 //! Delivering callbacks: signed JSON POSTs from the emulated gateway to the customer's URLs.
 //!
-//! Each callback is signed like an API request (headers `accessKey`, `ts` from the
-//! emulator's clock, `bizType` 100, `action` nxai, `sign` = MD5 over the exact body with the
-//! task account's secret; `Content-Type: application/json`) and sent over plain HTTP/1.1.
-//! One worker sends them in the order they were produced, so a receiver sees a task's last
-//! call record before the status change it caused. A non-2xx answer, a connection failure or
-//! no answer within [`CALLBACK_TIMEOUT`] is retried, [`CALLBACK_ATTEMPTS`] attempts in all,
-//! 100 ms then 200 ms apart, each re-signed with a fresh `ts`. An `https` URL (the emulator
-//! has no TLS client) or one that cannot be parsed is recorded as undeliverable, once. Every
-//! attempt is recorded ([`crate::Emulator::callback_deliveries`]). Request handling never
-//! waits for a delivery: producers only queue.
+//! Each callback is signed like an API request ([`crate::SignedCallback`]: headers
+//! `accessKey`, `ts` from the emulator's clock, `bizType` 100, `action` nxai, `sign` = MD5
+//! over the exact body with the task account's secret; `Content-Type: application/json`) and
+//! sent over plain HTTP/1.1. By default one worker sends them in the order they were
+//! produced, so a receiver sees a task's last call record before the status change it
+//! caused; [`crate::EmulatorBuilder::callback_concurrency`] sends several at once, in no
+//! particular order. Only HTTP 200 counts as delivered: any other answer, a connection
+//! failure or no answer in time is retried on the [`RedeliverySchedule`], each attempt
+//! re-signed with a fresh `ts`. An `https` URL (the emulator has no TLS client) or one that
+//! cannot be parsed is recorded as undeliverable, once. Every attempt is recorded
+//! ([`crate::Emulator::callback_deliveries`]). Request handling never waits for a delivery:
+//! producers only queue.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Uri, header};
-use http_body_util::{BodyExt, Full};
+use http::Uri;
+use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
-use nxlink_sign::{Credentials, SigningProfile, sign_request};
+use nxlink_sign::Credentials;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::backend::Backend;
+use crate::callback_signer::SignedCallback;
 use crate::lock::lock;
-
-/// Attempts per callback, the first included.
-pub const CALLBACK_ATTEMPTS: u32 = 3;
-
-/// How long one attempt may take, from connecting to the end of the answer's head.
-pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Pause before the first retry; it doubles for each later one.
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+use crate::redelivery::RedeliverySchedule;
 
 /// Which callback a delivery carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,7 +44,7 @@ pub enum CallbackKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeliveryOutcome {
-    /// The receiver answered with this HTTP status (2xx counts as delivered).
+    /// The receiver answered with this HTTP status (only 200 counts as delivered).
     Status(u16),
     /// Connecting, sending or waiting for the answer failed or timed out.
     Failed(String),
@@ -61,6 +56,9 @@ pub enum DeliveryOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallbackDelivery {
+    /// The callback's number, 1 for the first one the emulator produced: attempts of the
+    /// same callback share it.
+    pub callback: u64,
     /// Which callback.
     pub kind: CallbackKind,
     /// Where it was sent.
@@ -76,9 +74,9 @@ pub struct CallbackDelivery {
 }
 
 impl CallbackDelivery {
-    /// True when the receiver answered 2xx.
+    /// True when the receiver answered HTTP 200, the only answer that counts as delivered.
     pub fn is_delivered(&self) -> bool {
-        matches!(self.outcome, DeliveryOutcome::Status(status) if (200..300).contains(&status))
+        self.outcome == DeliveryOutcome::Status(200)
     }
 
     /// The body as UTF-8 text.
@@ -95,6 +93,8 @@ impl CallbackDelivery {
 /// A callback waiting to be sent.
 #[derive(Debug)]
 pub(crate) struct Callback {
+    /// Set when queued.
+    pub(crate) number: u64,
     pub(crate) kind: CallbackKind,
     pub(crate) url: String,
     pub(crate) body: Bytes,
@@ -106,6 +106,9 @@ pub(crate) struct Callback {
 #[derive(Debug)]
 pub(crate) struct Outbox {
     queue: mpsc::UnboundedSender<Callback>,
+    produced: AtomicU64,
+    schedule: RedeliverySchedule,
+    concurrency: usize,
     /// Callbacks queued and not yet finished (all attempts done).
     pending: watch::Sender<usize>,
     deliveries: Mutex<Vec<CallbackDelivery>>,
@@ -117,10 +120,13 @@ pub(crate) struct Queue(mpsc::UnboundedReceiver<Callback>);
 
 impl Outbox {
     /// An outbox and the queue its worker reads.
-    pub(crate) fn new() -> (Outbox, Queue) {
+    pub(crate) fn new(schedule: RedeliverySchedule, concurrency: usize) -> (Outbox, Queue) {
         let (queue, receiver) = mpsc::unbounded_channel();
         let outbox = Outbox {
             queue,
+            produced: AtomicU64::new(0),
+            schedule,
+            concurrency: concurrency.max(1),
             pending: watch::Sender::new(0),
             deliveries: Mutex::new(Vec::new()),
         };
@@ -128,7 +134,8 @@ impl Outbox {
     }
 
     /// Queues a callback; never waits.
-    pub(crate) fn send(&self, callback: Callback) {
+    pub(crate) fn send(&self, mut callback: Callback) {
+        callback.number = self.produced.fetch_add(1, Ordering::SeqCst) + 1;
         self.pending.send_modify(|pending| *pending += 1);
         if self.queue.send(callback).is_err() {
             // The worker is gone (the emulator stopped): nothing will deliver it.
@@ -161,33 +168,48 @@ impl Outbox {
     }
 }
 
-/// The delivery worker: sends queued callbacks one after the other until the queue closes.
+/// The delivery worker: sends queued callbacks, as many at once as configured (acquiring
+/// a slot before taking the next keeps one-at-a-time delivery in order), until the queue
+/// closes.
 pub(crate) async fn deliver_all(mut queue: Queue, backend: Arc<Backend>) {
-    while let Some(callback) = queue.0.recv().await {
-        deliver(&backend, &callback).await;
-        backend.outbox.done();
+    let slots = Arc::new(Semaphore::new(backend.outbox.concurrency));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let Some(callback) = queue.0.recv().await else {
+            return;
+        };
+        let backend = Arc::clone(&backend);
+        tokio::spawn(async move {
+            deliver(&backend, &callback).await;
+            backend.outbox.done();
+            drop(slot);
+        });
     }
 }
 
-/// Sends one callback, retrying as documented, recording every attempt.
+/// Sends one callback, retrying on the schedule, recording every attempt.
 async fn deliver(backend: &Backend, callback: &Callback) {
-    let mut backoff = FIRST_BACKOFF;
-    for attempt in 1..=CALLBACK_ATTEMPTS {
+    let schedule = backend.outbox.schedule;
+    for attempt in 1..=schedule.attempts() {
         let ts = u64::try_from(backend.now_ms()).unwrap_or(0);
         let outcome = match target(&callback.url) {
             Ok(uri) => {
-                match tokio::time::timeout(CALLBACK_TIMEOUT, post(uri, callback, ts)).await {
+                let timeout = schedule.attempt_timeout();
+                match tokio::time::timeout(timeout, post(uri, callback, ts)).await {
                     Ok(Ok(status)) => DeliveryOutcome::Status(status),
                     Ok(Err(error)) => DeliveryOutcome::Failed(error),
                     Err(_) => DeliveryOutcome::Failed(format!(
                         "no answer within {} ms",
-                        CALLBACK_TIMEOUT.as_millis()
+                        timeout.as_millis()
                     )),
                 }
             }
             Err(why) => DeliveryOutcome::Undeliverable(why),
         };
         let delivery = CallbackDelivery {
+            callback: callback.number,
             kind: callback.kind,
             url: callback.url.clone(),
             body: callback.body.clone(),
@@ -201,9 +223,8 @@ async fn deliver(backend: &Backend, callback: &Callback) {
         if finished {
             return;
         }
-        if attempt < CALLBACK_ATTEMPTS {
-            tokio::time::sleep(backoff).await;
-            backoff = backoff.saturating_mul(2);
+        if attempt < schedule.attempts() {
+            tokio::time::sleep(schedule.pause_after(attempt)).await;
         }
     }
 }
@@ -237,26 +258,10 @@ async fn post(uri: Uri, callback: &Callback, ts: u64) -> Result<u16, String> {
     // The connection ends by itself once the sender is dropped.
     tokio::spawn(connection);
 
-    let signed = sign_request(
-        &callback.credentials,
-        &SigningProfile::default(),
-        ts,
-        &callback.body,
-    );
-    let authority = uri
-        .authority()
-        .map_or_else(|| host.to_owned(), |authority| authority.to_string());
-    let path = uri
-        .path_and_query()
-        .map_or("/", |path_and_query| path_and_query.as_str());
-    let mut request = Request::post(path)
-        .header(header::HOST, authority)
-        .header(header::CONTENT_TYPE, "application/json");
-    for (name, value) in signed.iter() {
-        request = request.header(name, value);
-    }
-    let request = request
-        .body(Full::new(callback.body.clone()))
+    let signed = SignedCallback::new(&callback.credentials, ts, callback.body.clone());
+    let url = uri.to_string();
+    let request = signed
+        .to_request(&url)
         .map_err(|error| format!("cannot build the request: {error}"))?;
     let response = sender
         .send_request(request)

@@ -67,9 +67,12 @@
 //! Each finished attempt is posted (a `CallRecordCallback`) to the contact's
 //! `callCallbackUrl` (from call/append, else the task's), each status change (a
 //! `TaskStatusCallback` with `statInfo`) to the task's `taskCallbackUrl`, signed like an API
-//! request with the task account's secret. Deliveries use plain HTTP, are retried
-//! ([`CALLBACK_ATTEMPTS`] in all) and are recorded ([`Emulator::callback_deliveries`]); an
-//! `https` URL is recorded as undeliverable. Request handling never waits for them.
+//! request with the task account's secret ([`SignedCallback`] produces the same for a
+//! test without an emulator). Deliveries use plain HTTP; only HTTP 200 counts as delivered,
+//! anything else is posted again on the [`RedeliverySchedule`] ([`CALLBACK_ATTEMPTS`] in all
+//! by default), re-signed each time, so a receiver can be tested against redelivery. Every
+//! attempt is recorded ([`Emulator::callback_deliveries`]); an `https` URL is recorded as
+//! undeliverable. Request handling never waits for them.
 //!
 //! # Faults
 //!
@@ -129,6 +132,7 @@ mod backend;
 mod builder;
 mod calendar;
 mod call_record;
+mod callback_signer;
 mod callbacks;
 mod catalog;
 mod clock;
@@ -149,6 +153,7 @@ mod numbers;
 mod outcome;
 mod page;
 mod recorder;
+mod redelivery;
 mod repeats;
 mod reply;
 mod scripted;
@@ -161,9 +166,8 @@ mod wire;
 
 pub use accounts::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, demo_credentials};
 pub use builder::{DEFAULT_MAX_BODY_BYTES, EmulatorBuilder};
-pub use callbacks::{
-    CALLBACK_ATTEMPTS, CALLBACK_TIMEOUT, CallbackDelivery, CallbackKind, DeliveryOutcome,
-};
+pub use callback_signer::SignedCallback;
+pub use callbacks::{CallbackDelivery, CallbackKind, DeliveryOutcome};
 pub use catalog::{SEEDED_FLOWS, SEEDED_ROUTES};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use contact::{ContactState, StoredContact};
@@ -176,6 +180,7 @@ pub use numbers::{illegal_number_message, is_unassigned_country_code};
 pub use outcome::{CallOutcome, DEFAULT_MAX_RING_TIME, USER_INTENTS, default_call_outcome};
 pub use page::PageShape;
 pub use recorder::RecordedRequest;
+pub use redelivery::{CALLBACK_ATTEMPTS, CALLBACK_TIMEOUT, RedeliverySchedule};
 pub use repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 pub use scripted::{ScriptedAnswer, ScriptedGateway, ScriptedRequest};
 pub use simulation::DEFAULT_SIMULATION_STEP;

@@ -69,6 +69,7 @@ fn callback(
     let credentials = accounts.find(access_key)?.clone();
     let body = serde_json::to_vec(payload).ok()?;
     Some(Callback {
+        number: 0,
         kind,
         url: url.to_owned(),
         body: Bytes::from(body),

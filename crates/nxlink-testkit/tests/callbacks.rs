@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use nxlink_model::{CallRecordCallback, TaskStatus, TaskStatusCallback};
-use nxlink_testkit::{CALLBACK_ATTEMPTS, CallbackKind, DeliveryOutcome, Emulator, ManualClock};
+use nxlink_testkit::{CallbackKind, DeliveryOutcome, Emulator, ManualClock, RedeliverySchedule};
 use support::receiver::Receiver;
 use support::{APPEND, MONDAY_MS, call, contacts, create_task, open_task};
 
@@ -116,7 +116,12 @@ async fn call_records_and_status_changes_arrive_signed() {
 async fn failed_deliveries_are_retried_and_https_is_recorded_as_undeliverable() {
     let receiver = Receiver::start().await;
     receiver.answer_with(503);
-    let (emulator, _clock) = support::manual().await;
+    let emulator = Emulator::builder()
+        .clock(ManualClock::new(support::MONDAY_MS))
+        .callback_redelivery(RedeliverySchedule::new(3, Duration::from_millis(50)))
+        .start()
+        .await
+        .unwrap();
     let extra = format!(
         r#""startupType":1,"taskCallbackUrl":"{}","callCallbackUrl":"https://example.com/webhook/call","#,
         receiver.url("/task")
@@ -125,7 +130,7 @@ async fn failed_deliveries_are_retried_and_https_is_recorded_as_undeliverable() 
     assert!(emulator.start_task(&task_id));
     emulator.wait_for_callbacks().await;
     let deliveries = emulator.callback_deliveries();
-    assert_eq!(deliveries.len(), CALLBACK_ATTEMPTS as usize);
+    assert_eq!(deliveries.len(), 3);
     assert!(
         deliveries
             .iter()
@@ -172,4 +177,67 @@ async fn failed_deliveries_are_retried_and_https_is_recorded_as_undeliverable() 
             .all(|d| matches!(d.outcome, DeliveryOutcome::Failed(_)))
     );
     assert!(!emulator.set_task_status("no-such-task", TaskStatus::Paused));
+}
+
+#[tokio::test]
+async fn only_200_is_a_delivery_and_attempts_of_one_callback_share_its_number() {
+    let receiver = Receiver::start().await;
+    receiver.answer_with(204);
+    let emulator = Emulator::builder()
+        .clock(ManualClock::new(support::MONDAY_MS))
+        .callback_redelivery(RedeliverySchedule::new(2, Duration::from_millis(10)))
+        .start()
+        .await
+        .unwrap();
+    let extra = format!(
+        r#""startupType":1,"taskCallbackUrl":"{}","#,
+        receiver.url("/task")
+    );
+    let task_id = create_task(&emulator, &open_task(&extra, "")).await;
+    assert!(emulator.set_task_status(&task_id, TaskStatus::Paused));
+    assert!(emulator.set_task_status(&task_id, TaskStatus::InProgress));
+    emulator.wait_for_callbacks().await;
+    let deliveries = emulator.callback_deliveries();
+    let attempts: Vec<(u64, u32, bool)> = deliveries
+        .iter()
+        .map(|d| (d.callback, d.attempt, d.is_delivered()))
+        .collect();
+    assert_eq!(
+        attempts,
+        [(1, 1, false), (1, 2, false), (2, 1, false), (2, 2, false)]
+    );
+    assert_eq!(
+        deliveries[0].body, deliveries[1].body,
+        "a retry posts the same bytes"
+    );
+    assert_eq!(receiver.received().len(), 4);
+}
+
+#[tokio::test]
+async fn concurrent_delivery_sends_every_callback_once() {
+    let receiver = Receiver::start().await;
+    let emulator = Emulator::builder()
+        .clock(ManualClock::new(support::MONDAY_MS))
+        .callback_concurrency(8)
+        .start()
+        .await
+        .unwrap();
+    let extra = format!(
+        r#""startupType":1,"maxCall":50,"callCallbackUrl":"{}","#,
+        receiver.url("/call")
+    );
+    let task_id = create_task(&emulator, &open_task(&extra, &contacts(40, &[1, 2, 3]))).await;
+    assert!(emulator.start_task(&task_id));
+    emulator.advance(Duration::from_secs(3600)).await.unwrap();
+    let deliveries = emulator.callback_deliveries();
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.is_delivered() && d.attempt == 1)
+    );
+    let mut numbers: Vec<u64> = deliveries.iter().map(|d| d.callback).collect();
+    numbers.sort_unstable();
+    let expected: Vec<u64> = (1..=emulator.calls(&task_id).len() as u64).collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(receiver.received().len(), expected.len());
 }
