@@ -78,7 +78,7 @@ fn print_usage() {
          tasks:\n  \
          ci        the gate: fmt, clippy, tests, bench build, fault matrix, docs, cargo-deny (when installed)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
-         faults    the fault matrix (every injected fault against a create and a 10k append) and\n            the kill-and-resume runs of the real binary over 1M rows\n  \
+         faults    the fault matrix (every injected fault against a create and a 10k append), the\n            kill-and-resume runs of the real binary over 1M rows, and the webhook receiver\n            killed during 10k contacts' callbacks and under load\n  \
          bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
     );
 }
@@ -108,6 +108,7 @@ fn ci() -> Result<(), String> {
         ),
         faults_step(),
         kill_step(),
+        webhook_step(),
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     ];
@@ -190,8 +191,31 @@ fn kill_step() -> Step {
     .env("NXLINK_KILL_ROWS", "1000000")
 }
 
+/// The real `nxlink webhook serve` SIGKILLed three times while the emulator delivers the
+/// callbacks of 10 000 contacts (0 lost, 0 duplicated), then loaded with 2 000 concurrent
+/// deliveries (half forged) and 300 slow-loris connections: each prints its rows.
+fn webhook_step() -> Step {
+    Step::cargo(
+        "webhook kill and load",
+        &[
+            "test",
+            "--locked",
+            "-p",
+            "nxlink-cli",
+            "--test",
+            "cli",
+            "webhook_",
+            "--",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ],
+    )
+    .env("NXLINK_WEBHOOK_CONTACTS", "10000")
+}
+
 fn faults() -> Result<(), String> {
-    run_all("faults", &[faults_step(), kill_step()])
+    run_all("faults", &[faults_step(), kill_step(), webhook_step()])
 }
 
 fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {

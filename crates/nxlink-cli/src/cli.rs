@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
+
+use crate::callback_args::{CallsStoreCommand, WebhookCommand};
 use nxlink::Region;
 use nxlink::sign::Algorithm;
 
@@ -87,8 +89,12 @@ pub(crate) enum Command {
     Routes(RoutesArgs),
     /// List tasks, newest first.
     Tasks(TasksArgs),
-    /// List the call records of a task.
+    /// List the call records of a task, or export and summarize those received by
+    /// `webhook serve`.
     Calls(CallsArgs),
+    /// Receive NXLink's callbacks into a local store.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Run the embedded gateway emulator until Ctrl-C, for trying things out.
     Emulator(EmulatorArgs),
     /// Show the resolved settings.
@@ -370,7 +376,11 @@ pub(crate) struct TasksArgs {
 
 /// `nxlink calls`
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct CallsArgs {
+    /// Calls received by `webhook serve` instead of the gateway's.
+    #[command(subcommand)]
+    pub(crate) store: Option<CallsStoreCommand>,
     /// The task whose calls to list.
     #[command(flatten)]
     pub(crate) task: TaskSelector,

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 mod append_run;
+mod callback_args;
+mod callback_store;
 mod callee_report;
 mod cli;
 mod commands;
@@ -21,11 +23,14 @@ mod output;
 mod problems;
 mod progress;
 mod stop_signal;
+mod store_writer;
+mod stored_callbacks;
 mod task_file;
 mod task_input;
 mod task_lookup;
 mod task_zone;
 mod timestamps;
+mod webhook_server;
 
 use std::process::ExitCode;
 

@@ -16,6 +16,14 @@ pub(crate) struct StopSignal {
 impl StopSignal {
     /// Starts watching the signals. `on_second` is printed before exiting on a second one.
     pub(crate) fn watch(on_second: String) -> Self {
+        Self::watch_saying(
+            "no new batch is sent, the ones in flight are waited for and recorded",
+            on_second,
+        )
+    }
+
+    /// Like [`StopSignal::watch`], saying `on_first` (what stopping does) on the first signal.
+    pub(crate) fn watch_saying(on_first: &'static str, on_second: String) -> Self {
         let (tell, asked) = watch::channel(None);
         let signals = Signals::register();
         tokio::spawn(async move {
@@ -25,10 +33,7 @@ impl StopSignal {
             let Some(first) = signals.next().await else {
                 return;
             };
-            eprintln!(
-                "\n{first}: stopping: no new batch is sent, the ones in flight are waited for \
-                 and recorded ({first} again exits at once)"
-            );
+            eprintln!("\n{first}: stopping: {on_first} ({first} again exits at once)");
             let _ = tell.send(Some(first));
             if let Some(second) = signals.next().await {
                 eprintln!("\n{second} again: exiting now; {on_second}");
@@ -36,6 +41,11 @@ impl StopSignal {
             }
         });
         StopSignal { asked }
+    }
+
+    /// Resolves once a stop was asked for.
+    pub(crate) async fn stopped(&mut self) {
+        let _ = self.asked.wait_for(Option::is_some).await;
     }
 
     /// The signal that asked to stop, if one did.

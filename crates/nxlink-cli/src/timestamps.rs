@@ -3,11 +3,32 @@
 
 /// Now, in epoch seconds (0 for a clock before 1970).
 pub(crate) fn now_epoch_seconds() -> i64 {
+    now_epoch_ms() / 1000
+}
+
+/// Now, in epoch milliseconds (0 for a clock before 1970).
+pub(crate) fn now_epoch_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
         })
+}
+
+/// Formats epoch milliseconds as RFC 3339 in UTC, to the millisecond:
+/// `2026-03-25T08:00:00.123Z`.
+pub(crate) fn format_utc_ms(epoch_ms: i64) -> String {
+    let seconds = epoch_ms.div_euclid(1000);
+    let millis = epoch_ms.rem_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let in_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        in_day / 3600,
+        in_day % 3600 / 60,
+        in_day % 60
+    )
 }
 
 /// Formats epoch seconds as `YYYY-MM-DD HH:MM` in UTC.

@@ -1,6 +1,8 @@
 //! One module per command; [`run`] sends the parsed command line to the right one.
 
 mod calls;
+mod calls_export;
+mod calls_summary;
 mod config_show;
 mod contacts_append;
 mod contacts_delete;
@@ -9,12 +11,14 @@ mod flows;
 mod routes;
 mod task_create;
 mod task_validate;
-mod tasks;
+pub(crate) mod tasks;
+mod webhook_serve;
 
 use std::io;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, ConfigCommand, ContactsCommand, TaskCommand};
+use crate::callback_args::{CallsStoreCommand, WebhookCommand};
+use crate::cli::{CallsArgs, Cli, Command, ConfigCommand, ContactsCommand, TaskCommand};
 use crate::config::Settings;
 use crate::errors::{CliError, EXIT_FAILURE};
 
@@ -58,7 +62,18 @@ pub(crate) async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Flows(args) => flows::run(args, &settings()?, &mut out).await,
         Command::Routes(args) => routes::run(args, &settings()?, &mut out).await,
         Command::Tasks(args) => tasks::run(args, &settings()?, &mut out).await,
+        Command::Calls(CallsArgs {
+            store: Some(CallsStoreCommand::Export(args)),
+            ..
+        }) => calls_export::run(args, &mut out),
+        Command::Calls(CallsArgs {
+            store: Some(CallsStoreCommand::Summary(args)),
+            ..
+        }) => calls_summary::run(args, &mut out),
         Command::Calls(args) => calls::run(args, &settings()?, &mut out).await,
+        Command::Webhook(WebhookCommand::Serve(args)) => {
+            webhook_serve::run(args, &settings()?, &mut out).await
+        }
         Command::Emulator(args) => emulator::run(args, &cli.connection, &mut out).await,
         Command::Config(ConfigCommand::Show) => config_show::run(&settings()?, &mut out),
     }

@@ -11,4 +11,8 @@ mod emulator;
 mod kill_resume;
 mod lists;
 mod operator_files;
+mod receiver_process;
 mod validate;
+mod webhook;
+mod webhook_kill;
+mod webhook_load;

@@ -1,0 +1,331 @@
+//! `nxlink webhook serve` receiving the emulator's callbacks, then `calls export` and
+//! `calls summary` turning the store into what operators read; redeliveries, replays and
+//! forgeries against the real binary.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use nxlink::model::CallRecordCallback;
+use nxlink::sign::Credentials;
+use nxlink_testkit::{Clock, Emulator, SignedCallback, SystemClock, demo_credentials};
+
+use crate::common::{Gateway, contacts_csv, nxlink, run};
+use crate::receiver_process::{ReceiverProcess, count_rows};
+
+/// POSTs `request` to `addr` on a connection of its own; the status and body.
+pub(crate) async fn post(
+    addr: std::net::SocketAddr,
+    request: http::Request<Full<Bytes>>,
+) -> Result<(u16, String), String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|error| error.to_string())?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|error| error.to_string())?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|error| error.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|error| error.to_string())?
+        .to_bytes();
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// A call record signed now with `credentials`.
+pub(crate) fn signed_call(
+    credentials: &Credentials,
+    call_id: &str,
+    url: &str,
+) -> http::Request<Full<Bytes>> {
+    let call = CallRecordCallback {
+        task_id: Some("t-direct".into()),
+        call_id: Some(call_id.into()),
+        contact_id: Some(format!("contact-of-{call_id}")),
+        call_result: Some(1),
+        call_answer: Some(1_760_000_000),
+        ..CallRecordCallback::default()
+    };
+    let now = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
+    SignedCallback::call_record(credentials, now, &call)
+        .to_request(url)
+        .expect("a request")
+}
+
+/// Runs the task to its end with the dialer in real time, sped up.
+pub(crate) fn dial_to_the_end(gateway: &Gateway, task_id: &str, limit: Duration) {
+    let emulator: &Emulator = gateway.emulator();
+    assert!(emulator.start_task(task_id));
+    emulator.run_dialer_realtime(3_600.0).expect("dialer runs");
+    let started = Instant::now();
+    while !emulator.task(task_id).expect("task").status.is_finished() {
+        assert!(started.elapsed() < limit, "task not finished in {limit:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    emulator.stop_dialer_realtime();
+    gateway.block_on(emulator.wait_for_callbacks());
+}
+
+#[test]
+fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let receiver = ReceiverProcess::start(gateway.nxlink(), "127.0.0.1:0", &store, &[]);
+    assert!(
+        receiver
+            .banner
+            .contains("taskCallbackUrl: http://127.0.0.1:"),
+        "{}",
+        receiver.banner
+    );
+
+    let extra = format!(
+        r#""userTaskId":"ext-hooks","maxCall":50,"orderMaxCall":2,"replayInterval":60,"taskCallbackUrl":"{}","callCallbackUrl":"{}","#,
+        receiver.task_url(),
+        receiver.call_url()
+    );
+    let task_id = gateway.create_task(&extra);
+    let csv = gateway
+        .scratch
+        .write("contacts.csv", contacts_csv("hook", 60));
+    assert_eq!(run(&mut gateway.append(&task_id, &csv)).code, 0);
+    dial_to_the_end(&gateway, &task_id, Duration::from_secs(60));
+
+    let calls = gateway.emulator().calls(&task_id);
+    let deliveries = gateway.emulator().callback_deliveries();
+    assert!(
+        deliveries.iter().all(|d| d.is_delivered()),
+        "{deliveries:?}"
+    );
+    assert_eq!(count_rows(&store, Some("call")), calls.len() as u64);
+    assert_eq!(
+        count_rows(&store, Some("task")),
+        (deliveries.len() - calls.len()) as u64
+    );
+
+    // A replay of a stored callback and a forged one, straight at the receiver.
+    let credentials = demo_credentials();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let url = receiver.call_url();
+    let (first, again, forged, wrong_path) = runtime.block_on(async {
+        let first = post(receiver.addr, signed_call(&credentials, "direct-1", &url)).await;
+        let again = post(receiver.addr, signed_call(&credentials, "direct-1", &url)).await;
+        let wrong = Credentials::new(credentials.access_key(), "not-the-secret");
+        let forged = post(receiver.addr, signed_call(&wrong, "forged-1", &url)).await;
+        let elsewhere = format!("http://{}/callbacks/other", receiver.addr);
+        let wrong_path = post(receiver.addr, signed_call(&credentials, "x", &elsewhere)).await;
+        (first, again, forged, wrong_path)
+    });
+    assert_eq!(
+        first,
+        Ok((200, r#"{"code":0,"message":"success"}"#.to_owned()))
+    );
+    assert_eq!(again, first, "a replay is acknowledged");
+    let (status, body) = forged.expect("answered");
+    assert_eq!(status, 401);
+    assert!(body.contains("signature"), "{body}");
+    assert!(!body.contains("not-the-secret"), "{body}");
+    assert_eq!(wrong_path.map(|(status, _)| status), Ok(404));
+    assert_eq!(
+        count_rows(&store, Some("call")),
+        calls.len() as u64 + 1,
+        "one row for the replayed one"
+    );
+
+    let (code, closing) = receiver.stop();
+    assert_eq!(code, 0, "{closing}");
+    assert!(
+        closing.contains(&format!(
+            "stopped: {} callbacks stored",
+            deliveries.len() + 1
+        )),
+        "{closing}"
+    );
+    assert!(
+        closing.contains("1 repeated deliveries acknowledged"),
+        "{closing}"
+    );
+    assert!(closing.contains("1 refused"), "{closing}");
+
+    // The export: one CSV row per call, the documented fields in columns.
+    let exported = gateway.scratch.path("calls.csv");
+    let run_export = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "export",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--task",
+            "ext-hooks",
+            "--output",
+            exported.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run_export.code, 0, "{run_export:?}");
+    assert!(
+        run_export
+            .stderr
+            .contains(&format!("wrote {} call records", calls.len())),
+        "{run_export:?}"
+    );
+    let mut reader = csv::Reader::from_path(&exported).expect("csv");
+    let headers = reader.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "taskId");
+    assert_eq!(&headers[3], "callId");
+    let column = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(
+        rows.len(),
+        calls.len(),
+        "the direct call has another task and is not exported"
+    );
+    let by_id: HashMap<&str, &CallRecordCallback> = calls
+        .iter()
+        .map(|c| (c.call_id.as_deref().expect("id"), c))
+        .collect();
+    for row in &rows {
+        let call = by_id[&row[column("callId")]];
+        assert_eq!(
+            &row[column("calleePhone")],
+            call.callee_phone.as_deref().unwrap_or("")
+        );
+        assert_eq!(
+            row[column("callResult")],
+            call.call_result.expect("result").to_string()
+        );
+        assert_eq!(&row[column("deliveries")], "1");
+    }
+    let ids: HashSet<&str> = rows.iter().map(|row| &row[column("callId")]).collect();
+    assert_eq!(ids.len(), rows.len());
+    assert!(
+        !gateway
+            .scratch
+            .root()
+            .read_dir()
+            .expect("dir")
+            .any(|entry| entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .contains(".partial-")),
+        "no temporary file left"
+    );
+
+    // JSON lines: the bodies exactly as received.
+    let jsonl = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "export",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--format",
+            "jsonl",
+            "--task",
+            &task_id,
+        ],
+    );
+    assert_eq!(jsonl.code, 0, "{jsonl:?}");
+    let bodies: HashSet<&str> = jsonl.stdout.lines().collect();
+    for delivery in deliveries
+        .iter()
+        .filter(|d| d.kind == nxlink_testkit::CallbackKind::CallRecord)
+    {
+        assert!(
+            bodies.contains(delivery.body_text().expect("utf-8")),
+            "{delivery:?}"
+        );
+    }
+
+    // The summary: per task, what was dialled and how it went.
+    let summary = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "summary",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert_eq!(summary.code, 0, "{summary:?}");
+    let tasks: serde_json::Value = serde_json::from_str(&summary.stdout).expect("json");
+    let ours = tasks
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|task| task["taskId"] == task_id.as_str())
+        .expect("our task");
+    assert_eq!(ours["userTaskId"], "ext-hooks");
+    assert_eq!(ours["calls"], calls.len());
+    assert_eq!(ours["contacts"], 60);
+    assert_eq!(ours["finishedContacts"], 60);
+    assert_eq!(ours["lastStatus"], 3);
+    let answered = calls
+        .iter()
+        .filter(|c| c.call_answer.is_some_and(|at| at > 0))
+        .count();
+    assert_eq!(ours["answered"], answered);
+    let results: u64 = ours["byCallResult"]
+        .as_object()
+        .expect("map")
+        .values()
+        .map(|v| v.as_u64().expect("n"))
+        .sum();
+    assert_eq!(results, calls.len() as u64);
+    let text = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "summary",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--task",
+            "ext-hooks",
+        ],
+    );
+    assert!(
+        text.stdout.contains(&format!(
+            "task {task_id} (userTaskId ext-hooks), last status 3 completed"
+        )),
+        "{text:?}"
+    );
+    assert!(
+        text.stdout.contains("contacts        60 (60 finished"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn export_without_a_store_says_how_to_make_one() {
+    let gateway = Gateway::start();
+    let missing = nxlink(gateway.bare(), ["calls", "export", "--store", "nowhere.db"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing.stderr.contains("no callback store at nowhere.db"),
+        "{missing:?}"
+    );
+    assert!(
+        missing
+            .stderr
+            .contains("nxlink webhook serve --store nowhere.db"),
+        "{missing:?}"
+    );
+    assert!(
+        !gateway.scratch.path("nowhere.db").exists(),
+        "reading creates nothing"
+    );
+}
