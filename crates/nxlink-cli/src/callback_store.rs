@@ -159,22 +159,21 @@ impl CallbackStore {
         Ok(CallbackStore { connection })
     }
 
-    /// Stores each arrival, all in one transaction (one disk sync for the lot); `Err` when
-    /// the transaction could not be committed, and then none of them is stored.
-    pub(crate) fn store_all(&mut self, arrivals: &[Arrival]) -> Result<Vec<Stored>, String> {
-        let transaction = self
-            .connection
-            .transaction()
-            .map_err(|error| error.to_string())?;
+    /// Stores the arrivals in one transaction (one disk sync for the lot). Each gets its own
+    /// answer: a row that fails (a constraint, a trigger) fails alone; when the commit fails,
+    /// all do, and then none is answered as stored (some may be, if SQLite had already ended
+    /// the transaction itself: their redelivery is then recognised).
+    pub(crate) fn store_all(&mut self, arrivals: &[&Arrival]) -> Vec<Result<Stored, String>> {
+        let transaction = match self.connection.transaction() {
+            Ok(transaction) => transaction,
+            Err(error) => return vec![Err(error.to_string()); arrivals.len()],
+        };
         let mut results = Vec::with_capacity(arrivals.len());
-        {
-            let mut insert = transaction
-                .prepare_cached(INSERT)
-                .map_err(|error| error.to_string())?;
-            for arrival in arrivals {
-                let identity = natural_key(arrival.kind, &arrival.body);
-                let deliveries: i64 = insert
-                    .query_row(
+        match transaction.prepare_cached(INSERT) {
+            Ok(mut insert) => {
+                for arrival in arrivals {
+                    let identity = natural_key(arrival.kind, &arrival.body);
+                    let deliveries = insert.query_row(
                         params![
                             arrival.kind.as_str(),
                             identity.natural_key,
@@ -186,18 +185,22 @@ impl CallbackStore {
                             &arrival.body[..],
                             sha256_hex(&arrival.body),
                         ],
-                        |row| row.get(0),
-                    )
-                    .map_err(|error| error.to_string())?;
-                results.push(if deliveries == 1 {
-                    Stored::New
-                } else {
-                    Stored::Again
-                });
+                        |row| row.get::<_, i64>(0),
+                    );
+                    results.push(match deliveries {
+                        Ok(1) => Ok(Stored::New),
+                        Ok(_) => Ok(Stored::Again),
+                        Err(error) => Err(error.to_string()),
+                    });
+                }
             }
+            Err(error) => return vec![Err(error.to_string()); arrivals.len()],
         }
-        transaction.commit().map_err(|error| error.to_string())?;
-        Ok(results)
+        if let Err(error) = transaction.commit() {
+            let error = format!("the transaction did not commit: {error}");
+            return vec![Err(error); arrivals.len()];
+        }
+        results
     }
 
     /// Rows stored so far.
@@ -300,11 +303,9 @@ mod tests {
         let first = arrival(CallbackKind::Call, r#"{"callId":"c-1","callResult":1}"#);
         let changed = arrival(CallbackKind::Call, r#"{"callId":"c-1","callResult":2}"#);
         let task = arrival(CallbackKind::Task, r#"{"taskId":"t","taskStatus":2}"#);
-        let stored = store
-            .store_all(&[first.clone(), first, task.clone(), changed, task])
-            .expect("stored");
+        let stored = store.store_all(&[&first, &first, &task, &changed, &task]);
         use Stored::{Again, New};
-        assert_eq!(stored, [New, Again, New, Again, Again]);
+        assert_eq!(stored, [Ok(New), Ok(Again), Ok(New), Ok(Again), Ok(Again)]);
         assert_eq!(store.count(), Ok(2));
         drop(store);
 

@@ -79,18 +79,10 @@ fn write_loop(mut store: CallbackStore, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let arrivals: Vec<Arrival> = jobs.iter().map(|job| job.arrival.clone()).collect();
-        match store.store_all(&arrivals) {
-            Ok(results) => {
-                for (job, stored) in jobs.drain(..).zip(results) {
-                    let _ = job.reply.send(Ok(stored));
-                }
-            }
-            Err(error) => {
-                for job in jobs.drain(..) {
-                    let _ = job.reply.send(Err(error.clone()));
-                }
-            }
+        let arrivals: Vec<&Arrival> = jobs.iter().map(|job| &job.arrival).collect();
+        let results = store.store_all(&arrivals);
+        for (job, stored) in jobs.drain(..).zip(results) {
+            let _ = job.reply.send(stored);
         }
     }
 }

@@ -89,6 +89,14 @@ impl ReceiverProcess {
         (code, rest)
     }
 
+    /// Waits for an exit asked for by a signal sent from elsewhere; the rest of its stdout.
+    pub(crate) fn stop_after_signal(mut self) -> (i32, String) {
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).expect("read stdout");
+        let code = self.child.wait().expect("exits").code().unwrap_or(-1);
+        (code, rest)
+    }
+
     /// Rows in its store, read beside the running process (WAL lets both work).
     pub(crate) fn stored(&self) -> u64 {
         count_rows(&self.store, None)

@@ -89,7 +89,7 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
     );
 
     let extra = format!(
-        r#""userTaskId":"ext-hooks","maxCall":50,"orderMaxCall":2,"replayInterval":60,"taskCallbackUrl":"{}","callCallbackUrl":"{}","#,
+        r#""userTaskId":"ext-hooks","maxCall":50,"taskCallbackUrl":"{}","callCallbackUrl":"{}","#,
         receiver.task_url(),
         receiver.call_url()
     );
@@ -224,6 +224,38 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
         "no temporary file left"
     );
 
+    // Received since a moment to come: nothing; since the epoch: everything.
+    let later = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "export",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--since",
+            "2999-01-01",
+        ],
+    );
+    assert_eq!(later.code, 0, "{later:?}");
+    assert_eq!(
+        later.stdout.lines().count(),
+        1,
+        "the header only: {later:?}"
+    );
+    let bad_since = nxlink(
+        gateway.bare(),
+        [
+            "calls",
+            "export",
+            "--store",
+            store.to_str().expect("utf-8"),
+            "--since",
+            "yesterday",
+        ],
+    );
+    assert_eq!(bad_since.code, 2, "{bad_since:?}");
+    assert!(bad_since.stderr.contains("--since"), "{bad_since:?}");
+
     // JSON lines: the bodies exactly as received.
     let jsonl = nxlink(
         gateway.bare(),
@@ -328,4 +360,189 @@ fn export_without_a_store_says_how_to_make_one() {
         !gateway.scratch.path("nowhere.db").exists(),
         "reading creates nothing"
     );
+}
+
+/// Rows in `path` whose callId is `call_id`.
+fn stored_call(path: &std::path::Path, call_id: &str) -> u64 {
+    let connection = rusqlite::Connection::open(path).expect("store");
+    connection
+        .query_row(
+            "SELECT count(*) FROM callback WHERE natural_key = ?1",
+            [format!("callId:{call_id}")],
+            |row| row.get(0),
+        )
+        .expect("count")
+}
+
+#[test]
+fn a_callback_that_cannot_be_stored_is_answered_503_and_stored_when_sent_again() {
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let receiver = ReceiverProcess::start(gateway.nxlink(), "127.0.0.1:0", &store, &[]);
+    // The store itself refuses one row, as a full disk or a broken file would.
+    let connection = rusqlite::Connection::open(&store).expect("store");
+    connection
+        .execute_batch(
+            "CREATE TRIGGER refuse BEFORE INSERT ON callback
+             WHEN NEW.natural_key = 'callId:poison'
+             BEGIN SELECT RAISE(ABORT, 'the disk says no'); END;",
+        )
+        .expect("trigger");
+    let credentials = demo_credentials();
+    let url = receiver.call_url();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let (refused, fine) = runtime.block_on(async {
+        let refused = post(receiver.addr, signed_call(&credentials, "poison", &url)).await;
+        let fine = post(receiver.addr, signed_call(&credentials, "fine", &url)).await;
+        (refused, fine)
+    });
+    let (status, body) = refused.expect("answered");
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("the disk says no") && body.contains("send it again"),
+        "{body}"
+    );
+    assert_eq!(
+        fine.map(|(status, _)| status),
+        Ok(200),
+        "other callbacks are unaffected"
+    );
+    assert_eq!(stored_call(&store, "poison"), 0);
+
+    connection
+        .execute_batch("DROP TRIGGER refuse;")
+        .expect("drop");
+    let again = runtime.block_on(post(
+        receiver.addr,
+        signed_call(&credentials, "poison", &url),
+    ));
+    assert_eq!(again.map(|(status, _)| status), Ok(200));
+    assert_eq!(stored_call(&store, "poison"), 1);
+    let (code, closing) = receiver.stop();
+    assert_eq!(code, 0);
+    assert!(closing.contains("1 could not be stored"), "{closing}");
+}
+
+#[test]
+fn a_stop_during_deliveries_answers_200_only_for_what_it_stored() {
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let receiver = ReceiverProcess::start(gateway.nxlink(), "127.0.0.1:0", &store, &[]);
+    let credentials = demo_credentials();
+    let url = receiver.call_url();
+    let addr = receiver.addr;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("rt");
+    let pid = receiver.pid().to_string();
+    let answers = runtime.block_on(async {
+        let deliveries: Vec<_> = (0..400)
+            .map(|n| {
+                tokio::spawn(post(
+                    addr,
+                    signed_call(&credentials, &format!("stop-{n}"), &url),
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        assert!(status.expect("kill runs").success());
+        let mut answers = Vec::new();
+        for delivery in deliveries {
+            answers.push(delivery.await.expect("task"));
+        }
+        answers
+    });
+    let (code, closing) = receiver.stop_after_signal();
+    assert_eq!(code, 0, "{closing}");
+    let acknowledged: Vec<usize> = (0..answers.len())
+        .filter(|n| matches!(answers[*n], Ok((200, _))))
+        .collect();
+    let odd: Vec<_> = answers
+        .iter()
+        .filter(|answer| matches!(answer, Ok((status, _)) if *status != 200))
+        .collect();
+    assert!(odd.is_empty(), "only 200 or no answer: {odd:?}");
+    assert!(!acknowledged.is_empty(), "some were in flight");
+    for n in &acknowledged {
+        assert_eq!(
+            stored_call(&store, &format!("stop-{n}")),
+            1,
+            "answered 200 but not stored"
+        );
+    }
+    assert_eq!(
+        crate::receiver_process::count_rows(&store, None),
+        acknowledged.len() as u64,
+        "stored exactly what was acknowledged"
+    );
+    println!("{} of 400 acknowledged before the stop", acknowledged.len());
+}
+
+#[test]
+fn out_of_file_descriptors_the_receiver_pauses_instead_of_spinning_and_recovers() {
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .args(["--nofile=48:48", "--"])
+        .arg(env!("CARGO_BIN_EXE_nxlink"))
+        .env("NXLINK_ACCESS_KEY", nxlink_testkit::DEMO_ACCESS_KEY)
+        .env("NXLINK_ACCESS_SECRET", nxlink_testkit::DEMO_ACCESS_SECRET)
+        .env("XDG_CONFIG_HOME", gateway.scratch.path("xdg"))
+        .current_dir(gateway.scratch.root());
+    let receiver =
+        ReceiverProcess::start(command, "127.0.0.1:0", &store, &["--read-timeout", "30"]);
+    let cpu_ticks = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", receiver.pid())).expect("stat");
+        // After the command name (in parentheses) come the state, then fields 4, 5, …:
+        // utime and stime are fields 14 and 15.
+        let after_name = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let field = |number: usize| -> u64 {
+            fields
+                .get(number - 3)
+                .and_then(|f| f.parse().ok())
+                .unwrap_or(0)
+        };
+        field(14) + field(15)
+    };
+    // Idle connections until the receiver has no descriptor left to accept with.
+    let idle: Vec<std::net::TcpStream> = (0..80)
+        .filter_map(|_| std::net::TcpStream::connect(receiver.addr).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = cpu_ticks();
+    std::thread::sleep(Duration::from_secs(2));
+    let spent = cpu_ticks() - before;
+    println!("{spent} ticks of CPU in 2 s while out of descriptors");
+    // A busy loop burns a core (about 200 ticks in 2 s), and even one yielding to the timer
+    // each time costs ~20; a 100 ms pause costs next to nothing.
+    assert!(
+        spent < 10,
+        "{spent} ticks of CPU in 2 s while out of descriptors"
+    );
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(500));
+    let credentials = demo_credentials();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let answer = runtime.block_on(post(
+        receiver.addr,
+        signed_call(&credentials, "after-emfile", &receiver.call_url()),
+    ));
+    assert_eq!(answer.map(|(status, _)| status), Ok(200));
+    assert_eq!(stored_call(&store, "after-emfile"), 1);
 }

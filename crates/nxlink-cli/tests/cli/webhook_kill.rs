@@ -35,7 +35,7 @@ fn a_receiver_killed_three_times_loses_and_doubles_nothing() {
     let first = ReceiverProcess::start(gateway.nxlink(), "127.0.0.1:0", &store, &[]);
     let listen = first.addr.to_string();
     let extra = format!(
-        r#""maxCall":400,"orderMaxCall":2,"replayInterval":60,"taskCallbackUrl":"{}","callCallbackUrl":"{}","#,
+        r#""maxCall":400,"taskCallbackUrl":"{}","callCallbackUrl":"{}","#,
         first.task_url(),
         first.call_url()
     );
@@ -51,6 +51,7 @@ fn a_receiver_killed_three_times_loses_and_doubles_nothing() {
     let started = Instant::now();
     let mut receiver = Some(first);
     let mut kills = Vec::new();
+    let mut checked_after_kills = 0;
     for kill in 1..=KILLS {
         let threshold = contacts * kill / (KILLS + 1);
         loop {
@@ -68,6 +69,23 @@ fn a_receiver_killed_three_times_loses_and_doubles_nothing() {
         let at = running.stored();
         running.kill();
         kills.push(at);
+        // Every call record answered 200 before the kill is on disk: stored, then answered.
+        let acknowledged: Vec<String> = emulator
+            .callback_deliveries()
+            .iter()
+            .filter(|d| d.is_delivered() && d.kind == CallbackKind::CallRecord)
+            .filter_map(|d| d.json()?.get("callId")?.as_str().map(str::to_owned))
+            .collect();
+        let on_disk = stored_call_ids(&store);
+        let missing = acknowledged
+            .iter()
+            .filter(|id| !on_disk.contains(*id))
+            .count();
+        assert_eq!(
+            missing, 0,
+            "answered 200 but not in the store after SIGKILL {kill}"
+        );
+        checked_after_kills += acknowledged.len();
         std::thread::sleep(Duration::from_millis(300));
         receiver = Some(ReceiverProcess::start(
             gateway.nxlink(),
@@ -158,6 +176,10 @@ fn a_receiver_killed_three_times_loses_and_doubles_nothing() {
     );
     println!("  {:<44} {:>8}", "call records stored", stored_ids.len());
     println!("  {:<44} {:>8}", "task statuses stored", stored_tasks);
+    println!(
+        "  {:<44} {:>8}",
+        "acknowledged, found on disk after each kill", checked_after_kills
+    );
     println!("  {:<44} {:>8}", "lost", lost + given_up.len());
     println!("  {:<44} {:>8}", "duplicated", doubled + unexpected);
     println!("  {:<44} {:>8.1?}", "time", started.elapsed());
@@ -171,4 +193,18 @@ fn a_receiver_killed_three_times_loses_and_doubles_nothing() {
     assert_eq!(stored_tasks, expected_tasks as u64);
     assert!(failed_attempts > 0, "the kills happened during delivery");
     assert_eq!(calls.len(), expected_calls.len());
+}
+
+/// The callIds in the store at `path`.
+fn stored_call_ids(path: &std::path::Path) -> HashSet<String> {
+    let connection = Connection::open(path).expect("store");
+    let mut statement = connection
+        .prepare("SELECT natural_key FROM callback WHERE kind = 'call'")
+        .expect("query");
+    statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .expect("rows")
+        .filter_map(Result::ok)
+        .filter_map(|key| key.strip_prefix("callId:").map(str::to_owned))
+        .collect()
 }
