@@ -99,6 +99,36 @@ fn ci() -> Result<(), String> {
                 "warnings",
             ],
         ),
+        // The feature sets users can pick, beyond the defaults clippy saw: none, and all.
+        Step::cargo(
+            "no default features",
+            &[
+                "clippy",
+                "-p",
+                "nxlink",
+                "-p",
+                "nxlink-model",
+                "-p",
+                "nxlink-transport",
+                "--no-default-features",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "all features",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-features",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         Step::cargo("tests", &["test", "--workspace", "--locked"]),
         // Compiled in the bench profile so they cannot rot, but never run: timings on a CI
         // machine mean nothing (`cargo xtask bench` measures).

@@ -45,4 +45,5 @@ pub use config::{
     DEFAULT_REQUEST_TIMEOUT, HttpTransportBuilder,
 };
 pub use error::{BoxError, RequestSent, TransportError, TransportErrorKind};
+pub use scheme::is_loopback_host;
 pub use transport::{ResponseFuture, Transport};

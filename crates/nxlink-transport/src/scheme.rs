@@ -67,8 +67,10 @@ pub(crate) fn check_uri(uri: &Uri, allow_insecure_http: bool) -> Result<(), Tran
     }
 }
 
-/// True for `localhost`, `127.0.0.0/8`, `::1` and IPv4-mapped loopback, which never leave the machine.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
+/// True for a URL host that never leaves the machine: `localhost` (also in absolute form,
+/// `localhost.`), `127.0.0.0/8`, `::1` and IPv4-mapped loopback (`[::ffff:127.0.0.1]`),
+/// bracketed or not. The one definition behind every "plain http only to loopback" check.
+pub fn is_loopback_host(host: &str) -> bool {
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))

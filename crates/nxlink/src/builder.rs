@@ -38,6 +38,10 @@ enum Destination {
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
     destination: Option<Destination>,
+    /// The destination given by a setter (not by the environment).
+    chosen_destination: Option<Destination>,
+    /// Both `.region(…)` and `.base_url(…)` were called: which one was meant is unknowable.
+    destination_conflict: Option<String>,
     algorithm: Algorithm,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
@@ -71,13 +75,15 @@ impl ClientBuilder {
             .ok_or_else(|| Error::config(format!("{ENV_ACCESS_SECRET} is not set")))?;
         let mut builder =
             ClientBuilder::new().credentials(Credentials::new(access_key, access_secret));
-        builder = match (read(ENV_BASE_URL), read(ENV_REGION)) {
-            (Some(base_url), _) => builder.base_url(base_url),
-            (None, Some(region)) => builder.region(
-                region
-                    .parse()
-                    .map_err(|error| Error::config(format!("{ENV_REGION}: {error}")))?,
-            ),
+        // Set directly, not through the setters: a later `.region(…)` or `.base_url(…)`
+        // overrides the environment's choice without counting as a conflict.
+        builder.destination = match (read(ENV_BASE_URL), read(ENV_REGION)) {
+            (Some(base_url), _) => Some(Destination::BaseUrl(base_url)),
+            (None, Some(region)) => {
+                Some(Destination::Region(region.parse().map_err(|error| {
+                    Error::config(format!("{ENV_REGION}: {error}"))
+                })?))
+            }
             (None, None) => {
                 return Err(Error::config(format!(
                     "neither {ENV_BASE_URL} nor {ENV_REGION} is set"
@@ -100,16 +106,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends to a regional gateway.
+    /// Sends to a regional gateway. Calling both this and [`ClientBuilder::base_url`] is
+    /// refused by [`ClientBuilder::build`]; either replaces what [`ClientBuilder::from_env`]
+    /// read.
     pub fn region(mut self, region: Region) -> Self {
-        self.destination = Some(Destination::Region(region));
+        self.set_destination(Destination::Region(region));
         self
     }
 
-    /// Sends to a gateway at this base URL (`https://…`, or `http://` on loopback).
+    /// Sends to a gateway at this base URL (`https://…`, or `http://` on loopback). Calling
+    /// both this and [`ClientBuilder::region`] is refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.destination = Some(Destination::BaseUrl(base_url.into()));
+        self.set_destination(Destination::BaseUrl(base_url.into()));
         self
+    }
+
+    fn set_destination(&mut self, destination: Destination) {
+        if let Some(chosen) = &self.chosen_destination
+            && std::mem::discriminant(chosen) != std::mem::discriminant(&destination)
+        {
+            self.destination_conflict = Some(format!(
+                "both .region(…) and .base_url(…) were called ({chosen:?}, then {destination:?}): \
+                 call one of them"
+            ));
+        }
+        self.chosen_destination = Some(destination.clone());
+        self.destination = Some(destination);
     }
 
     /// Signs with this algorithm (MD5 by default).
@@ -195,6 +217,9 @@ impl ClientBuilder {
                 "batch size and batch concurrency must be at least 1",
             ));
         }
+        if let Some(conflict) = self.destination_conflict {
+            return Err(Error::config(conflict));
+        }
         let base_url = match self.destination {
             Some(Destination::Region(region)) => BaseUrl::parse(region.base_url(), false),
             Some(Destination::BaseUrl(url)) => BaseUrl::parse(&url, self.allow_insecure_http),
@@ -247,6 +272,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
             .field("destination", &self.destination)
+            .field("destination_conflict", &self.destination_conflict)
             .field("algorithm", &self.algorithm)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
@@ -258,5 +284,56 @@ impl fmt::Debug for ClientBuilder {
             .field("batch_concurrency", &self.batch_concurrency)
             .field("retry", &self.retry)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> ClientBuilder {
+        ClientBuilder::new().credentials(Credentials::new("AK-test", "secret-test"))
+    }
+
+    #[test]
+    fn a_region_and_a_base_url_together_are_refused() {
+        for conflicting in [
+            builder()
+                .region(Region::HongKong)
+                .base_url("http://127.0.0.1:9"),
+            builder()
+                .base_url("http://127.0.0.1:9")
+                .region(Region::HongKong),
+        ] {
+            let error = conflicting.build().expect_err("ambiguous");
+            assert!(
+                error
+                    .to_string()
+                    .contains("both .region(…) and .base_url(…)"),
+                "{error}"
+            );
+        }
+        let twice = builder()
+            .base_url("http://127.0.0.1:8")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("the same setting given twice: the last one");
+        assert_eq!(twice.base_url(), "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn a_setter_replaces_the_environments_destination() {
+        let env = |name: &str| match name {
+            ENV_ACCESS_KEY => Some("AK-env".to_owned()),
+            ENV_ACCESS_SECRET => Some("secret-env".to_owned()),
+            ENV_BASE_URL => Some("http://127.0.0.1:7".to_owned()),
+            _ => None,
+        };
+        let client = ClientBuilder::from_lookup(env)
+            .expect("read")
+            .region(Region::HongKong)
+            .build()
+            .expect("the setter decides");
+        assert_eq!(client.base_url(), Region::HongKong.base_url());
     }
 }

@@ -1,8 +1,9 @@
 //! Where requests go: the regional gateways, or a base URL of your own.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::str::FromStr;
+
+use nxlink_transport::is_loopback_host;
 
 /// An NXLink API gateway region.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -106,7 +107,7 @@ impl BaseUrl {
         }
         match scheme {
             "https" => {}
-            "http" if allow_insecure_http || is_loopback(host) => {}
+            "http" if allow_insecure_http || is_loopback_host(host) => {}
             "http" => {
                 return Err(format!(
                     "base URL {trimmed:?} uses plain http to a non-loopback host; use https, or \
@@ -161,14 +162,6 @@ impl BaseUrl {
     }
 }
 
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.eq_ignore_ascii_case("localhost")
-        || bare
-            .parse::<IpAddr>()
-            .is_ok_and(|address| address.is_loopback())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +192,12 @@ mod tests {
         assert!(BaseUrl::parse("http://127.0.0.1:8080/", false).is_ok());
         assert!(BaseUrl::parse("http://[::1]:8080", false).is_ok());
         assert!(BaseUrl::parse("http://localhost:1", false).is_ok());
+        // The transport's one loopback rule: IPv4-mapped loopback and the absolute name are
+        // local too; a name merely containing "localhost" is not.
+        assert!(BaseUrl::parse("http://[::ffff:127.0.0.1]:8080", false).is_ok());
+        assert!(BaseUrl::parse("http://localhost.:8080", false).is_ok());
+        assert!(BaseUrl::parse("http://localhost.example.com", false).is_err());
+        assert!(BaseUrl::parse("http://[::ffff:10.0.0.1]", false).is_err());
         assert!(BaseUrl::parse("ftp://localhost", false).is_err());
         assert!(BaseUrl::parse("https://h/x?y=1", false).is_err());
         assert!(BaseUrl::parse("not a url", false).is_err());

@@ -3,18 +3,23 @@
 //! Spans carry the endpoint, HTTP status, result code, traceId and latency. Nothing that is
 //! recorded here can hold a secret: header values and bodies are never recorded.
 
+#[cfg(feature = "tracing")]
 use std::time::Instant;
 
-/// One call's span and stopwatch.
+/// One call's span and stopwatch (both nothing without the `tracing` feature).
 pub(crate) struct CallSpan {
+    #[cfg(feature = "tracing")]
     started: Instant,
     #[cfg(feature = "tracing")]
     span: tracing::Span,
 }
 
 impl CallSpan {
+    /// Starts timing a call to `endpoint`.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub(crate) fn start(endpoint: &'static str) -> Self {
         CallSpan {
+            #[cfg(feature = "tracing")]
             started: Instant::now(),
             #[cfg(feature = "tracing")]
             span: tracing::info_span!(
@@ -62,9 +67,9 @@ impl CallSpan {
     /// Closes the call with its outcome.
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub(crate) fn finish(self, error: Option<&crate::Error>) {
-        let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
         #[cfg(feature = "tracing")]
         {
+            let latency_ms = self.started.elapsed().as_secs_f64() * 1000.0;
             self.span.record("latency_ms", latency_ms);
             let _entered = self.span.enter();
             match error {
