@@ -17,6 +17,8 @@ const LARGE_CASE_COUNT: u32 = 10_000;
 /// One command of a pipeline, with the name it is reported under.
 struct Step {
     name: &'static str,
+    /// The program to run; cargo when `None`.
+    program: Option<PathBuf>,
     args: Vec<&'static str>,
     envs: Vec<(&'static str, String)>,
 }
@@ -25,8 +27,16 @@ impl Step {
     fn cargo(name: &'static str, args: &[&'static str]) -> Self {
         Step {
             name,
+            program: None,
             args: args.to_vec(),
             envs: Vec::new(),
+        }
+    }
+
+    fn program(name: &'static str, program: PathBuf, args: &[&'static str]) -> Self {
+        Step {
+            program: Some(program),
+            ..Step::cargo(name, args)
         }
     }
 
@@ -37,7 +47,11 @@ impl Step {
 
     fn display(&self) -> String {
         let envs: String = self.envs.iter().map(|(k, v)| format!("{k}={v} ")).collect();
-        format!("{envs}cargo {}", self.args.join(" "))
+        let program = self
+            .program
+            .as_ref()
+            .map_or_else(|| "cargo".to_owned(), |path| path.display().to_string());
+        format!("{envs}{program} {}", self.args.join(" "))
     }
 }
 
@@ -48,6 +62,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("proptest") => proptest(),
         Some("faults") => faults(),
+        Some("deny") => deny(),
         Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_usage();
@@ -76,9 +91,10 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci        the gate: fmt, clippy, tests, bench build, fault matrix, docs, cargo-deny (when installed)\n  \
+         ci        the gate: fmt, clippy (default, no and all features), tests, bench build, fault\n            matrix, kill and webhook runs, docs, cargo-deny (installed under target/tools)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
          faults    the fault matrix (every injected fault against a create and a 10k append), the\n            kill-and-resume runs of the real binary over 1M rows, and the webhook receiver\n            killed during 10k contacts' callbacks and under load\n  \
+         deny      the dependency policy (deny.toml) alone, with the pinned cargo-deny\n  \
          bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
     );
 }
@@ -142,19 +158,11 @@ fn ci() -> Result<(), String> {
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     ];
-    if cargo_deny_installed() {
-        // Advisories need the network, which CI does not have.
-        steps.push(Step::cargo(
-            "cargo-deny",
-            &["deny", "--locked", "check", "bans", "licenses", "sources"],
-        ));
-    } else {
-        println!(
-            "xtask ci: cargo-deny is not installed, skipping `cargo deny check bans licenses sources` \
-             (install it with `cargo install cargo-deny --locked`)"
-        );
-    }
     run_all("ci", &steps)?;
+    // Last, so that a fresh clone's one-time install waits for nothing else to pass first.
+    let deny = deny_step()?;
+    run_all("ci", std::slice::from_ref(&deny))?;
+    steps.push(deny);
     println!(
         "\nxtask ci: all {} steps passed in {:.0?}",
         steps.len(),
@@ -209,6 +217,9 @@ fn kill_step() -> Step {
         &[
             "test",
             "--locked",
+            // Optimized: the 1M-row runs take a third of the time, and the release
+            // dependencies are mostly built by the benches step already.
+            "--release",
             "-p",
             "nxlink-cli",
             "--test",
@@ -230,6 +241,8 @@ fn webhook_step() -> Step {
         &[
             "test",
             "--locked",
+            // The same optimized test binary as the kill-and-resume step.
+            "--release",
             "-p",
             "nxlink-cli",
             "--test",
@@ -259,7 +272,11 @@ fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {
             step.display()
         );
         let started = Instant::now();
-        let status = Command::new(cargo())
+        let program = step
+            .program
+            .clone()
+            .map_or_else(cargo, PathBuf::into_os_string);
+        let status = Command::new(program)
             .args(&step.args)
             .envs(step.envs.iter().map(|(k, v)| (k, v)))
             .current_dir(&root)
@@ -285,11 +302,76 @@ fn run_all(pipeline: &str, steps: &[Step]) -> Result<(), String> {
     Ok(())
 }
 
-fn cargo_deny_installed() -> bool {
-    Command::new(cargo())
-        .args(["deny", "--version"])
+/// `cargo deny check` of the policy in `deny.toml`; advisories need the network, which CI
+/// does not have.
+fn deny_step() -> Result<Step, String> {
+    Ok(Step::program(
+        "cargo-deny",
+        cargo_deny()?,
+        &["--locked", "check", "bans", "licenses", "sources"],
+    ))
+}
+
+fn deny() -> Result<(), String> {
+    run_all("deny", &[deny_step()?])
+}
+
+/// The cargo-deny version the policy in `deny.toml` is checked with.
+const CARGO_DENY_VERSION: &str = "0.20.2";
+
+/// cargo-deny at the pinned version, installed under `target/tools` (from the package
+/// registry, `--locked`) when it is not there yet, so a fresh clone needs nothing installed.
+fn cargo_deny() -> Result<PathBuf, String> {
+    let root = target_dir().join("tools");
+    let binary = root
+        .join("bin")
+        .join(format!("cargo-deny{}", env::consts::EXE_SUFFIX));
+    let installed = Command::new(&binary)
+        .arg("--version")
         .output()
-        .is_ok_and(|output| output.status.success())
+        .is_ok_and(|output| {
+            output.status.success()
+                && String::from_utf8_lossy(&output.stdout).contains(CARGO_DENY_VERSION)
+        });
+    if !installed {
+        println!(
+            "\n==> installing cargo-deny {CARGO_DENY_VERSION} into {} (once)",
+            root.display()
+        );
+        let started = Instant::now();
+        let status = Command::new(cargo())
+            .args(["install", "--locked", "--quiet", "cargo-deny", "--version"])
+            .arg(CARGO_DENY_VERSION)
+            .arg("--root")
+            .arg(&root)
+            .status()
+            .map_err(|error| format!("could not run cargo install: {error}"))?;
+        if !status.success() {
+            return Err(format!(
+                "could not install cargo-deny {CARGO_DENY_VERSION} (cargo install --locked \
+                 cargo-deny --version {CARGO_DENY_VERSION} --root {})",
+                root.display()
+            ));
+        }
+        println!("==> cargo-deny installed in {:.1?}", started.elapsed());
+    }
+    Ok(binary)
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, else the workspace's `target`.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map_or_else(
+            || workspace_root().join("target"),
+            |dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    workspace_root().join(dir)
+                }
+            },
+        )
 }
 
 /// The cargo that launched us, so toolchain overrides carry through.
