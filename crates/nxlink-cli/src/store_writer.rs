@@ -33,16 +33,28 @@ impl std::fmt::Debug for Job {
     }
 }
 
-/// The writer thread; joined once every handle is dropped, after it stored all it was given.
+/// The writer thread; it ends once every handle is dropped, after storing all it was given.
 #[derive(Debug)]
-pub(crate) struct WriterThread(JoinHandle<()>);
+pub(crate) struct WriterThread {
+    thread: JoinHandle<()>,
+    ended: std::sync::mpsc::Receiver<()>,
+}
 
 impl WriterThread {
-    /// Waits until everything handed to the writer is stored (or refused).
-    pub(crate) fn join(self) {
-        // A panic cannot happen in the loop (no indexing, no unwrap); if it did, the
-        // deliveries it held were answered with errors by their dropped reply channels.
-        let _ = self.0.join();
+    /// Waits until everything handed to the writer is stored (or refused), for at most
+    /// `limit`: a connection still open past the server's grace period keeps a handle, and
+    /// then the process must be able to exit anyway (what that connection handed over and
+    /// was not answered is redelivered by the gateway). True when the writer ended.
+    pub(crate) fn join_within(self, limit: std::time::Duration) -> bool {
+        match self.ended.recv_timeout(limit) {
+            Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                // A panic cannot happen in the loop (no indexing, no unwrap); if it did, the
+                // deliveries it held were answered with errors by their dropped replies.
+                let _ = self.thread.join();
+                true
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => false,
+        }
     }
 }
 
@@ -50,10 +62,14 @@ impl StoreWriter {
     /// Starts the writer thread over `store`.
     pub(crate) fn start(store: CallbackStore) -> std::io::Result<(StoreWriter, WriterThread)> {
         let (jobs, queue) = mpsc::channel(QUEUE_CAPACITY);
+        let (end, ended) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("nxlink-callback-store".to_owned())
-            .spawn(move || write_loop(store, queue))?;
-        Ok((StoreWriter { jobs }, WriterThread(thread)))
+            .spawn(move || {
+                write_loop(store, queue);
+                let _ = end.send(());
+            })?;
+        Ok((StoreWriter { jobs }, WriterThread { thread, ended }))
     }
 
     /// Stores one arrival; returns once it is on disk (or could not be stored).

@@ -17,6 +17,9 @@ use crate::stop_signal::StopSignal;
 use crate::store_writer::StoreWriter;
 use crate::webhook_server::{self, CALL_PATH, Limits, TASK_PATH, Tally};
 
+/// How long the store's writer may take to finish after the server stopped.
+const WRITER_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Serves until stopped.
 pub(crate) async fn run(
     args: &ServeArgs,
@@ -83,8 +86,14 @@ pub(crate) async fn run(
         async move { stop.stopped().await },
     )
     .await;
-    // Every handle is gone with the server: the writer stores what it holds, then ends.
-    writer_thread.join();
+    // Every handle is gone with the server's connections: the writer stores what it holds,
+    // then ends.
+    if !writer_thread.join_within(WRITER_GRACE) {
+        eprintln!(
+            "connections left open after the stop still hold callbacks: exiting without their \
+             answers (NXLink sends them again, and each is stored once)"
+        );
+    }
 
     let count = |counter: &std::sync::atomic::AtomicU64| thousands(counter.load(Ordering::Relaxed));
     writeln!(

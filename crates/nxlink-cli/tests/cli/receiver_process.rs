@@ -89,6 +89,23 @@ impl ReceiverProcess {
         (code, rest)
     }
 
+    /// SIGTERM; `None` (and a SIGKILL) when it has not exited within `limit`.
+    pub(crate) fn stop_within(mut self, limit: std::time::Duration) -> Option<(i32, String)> {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(status.expect("kill runs").success());
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                let mut rest = String::new();
+                self.stdout.read_to_string(&mut rest).expect("read stdout");
+                return Some((status.code().unwrap_or(-1), rest));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+
     /// Waits for an exit asked for by a signal sent from elsewhere; the rest of its stdout.
     pub(crate) fn stop_after_signal(mut self) -> (i32, String) {
         let mut rest = String::new();

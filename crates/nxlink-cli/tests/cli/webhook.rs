@@ -546,3 +546,31 @@ fn out_of_file_descriptors_the_receiver_pauses_instead_of_spinning_and_recovers(
     assert_eq!(answer.map(|(status, _)| status), Ok(200));
     assert_eq!(stored_call(&store, "after-emfile"), 1);
 }
+
+#[test]
+fn a_stop_is_not_held_up_by_a_connection_that_never_finishes_its_request() {
+    use std::io::Write as _;
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let receiver = ReceiverProcess::start(
+        gateway.nxlink(),
+        "127.0.0.1:0",
+        &store,
+        &["--read-timeout", "600"],
+    );
+    // A request whose body stops after 10 of its 50 bytes: in flight until the read timeout.
+    let mut stuck = std::net::TcpStream::connect(receiver.addr).expect("connect");
+    stuck
+        .write_all(
+            b"POST /callbacks/call HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"callId\":",
+        )
+        .expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    // The server's grace (10 s) and the writer's (5 s), not the 600 s read timeout.
+    let (code, closing) = receiver
+        .stop_within(Duration::from_secs(25))
+        .expect("exited within 25 s of SIGTERM");
+    assert_eq!(code, 0, "{closing}");
+    assert!(closing.contains("stopped: 0 callbacks stored"), "{closing}");
+    drop(stuck);
+}
