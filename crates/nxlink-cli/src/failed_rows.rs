@@ -2,10 +2,12 @@
 //! the input's header, so that it can be fixed and appended again. Complete or absent.
 
 use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use csv::{ByteRecord, WriterBuilder};
 
+use crate::atomic_file::AtomicFile;
 use crate::errors::{CliError, io_reason};
 
 /// Where failed rows go by default: next to the input, `<csv>.failed.csv`.
@@ -23,8 +25,9 @@ pub(crate) fn default_failed_path(csv: &Path) -> PathBuf {
 #[derive(Debug)]
 pub(crate) struct FailedRows {
     path: PathBuf,
-    partial: PathBuf,
-    writer: Option<csv::Writer<File>>,
+    /// Dropped uncommitted (an error, a stop, no rows), it removes the temporary file.
+    file: AtomicFile,
+    writer: csv::Writer<File>,
     count: u64,
 }
 
@@ -41,8 +44,8 @@ impl FailedRows {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => return Err(cannot(&io_reason(&error))),
         }
-        let partial = partial_path(path);
-        let mut file = File::create(&partial).map_err(|error| cannot(&io_reason(&error)))?;
+        let (atomic, mut file) =
+            AtomicFile::create(path).map_err(|error| cannot(&io_reason(&error)))?;
         if bom {
             std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")
                 .map_err(|error| cannot(&io_reason(&error)))?;
@@ -53,8 +56,8 @@ impl FailedRows {
             .map_err(|error| cannot(&error))?;
         Ok(FailedRows {
             path: path.to_path_buf(),
-            partial,
-            writer: Some(writer),
+            file: atomic,
+            writer,
             count: 0,
         })
     }
@@ -65,10 +68,7 @@ impl FailedRows {
 
     /// Writes one row as it was read.
     pub(crate) fn write(&mut self, row: &ByteRecord) -> Result<(), CliError> {
-        let Some(writer) = self.writer.as_mut() else {
-            return Ok(());
-        };
-        if let Err(error) = writer.write_byte_record(row) {
+        if let Err(error) = self.writer.write_byte_record(row) {
             return Err(self.cannot(&error));
         }
         self.count += 1;
@@ -77,54 +77,26 @@ impl FailedRows {
 
     /// Completes the file: synced and renamed into place when it holds rows, no file at all
     /// when it does not. Returns how many rows it holds.
-    pub(crate) fn finish(mut self) -> Result<u64, CliError> {
-        let Some(writer) = self.writer.take() else {
-            return Ok(0);
+    pub(crate) fn finish(self) -> Result<u64, CliError> {
+        let FailedRows {
+            path,
+            file: atomic,
+            writer,
+            count,
+        } = self;
+        let cannot = |error: &io::Error| {
+            CliError::failed(format!(
+                "cannot write {}: {}",
+                path.display(),
+                io_reason(error)
+            ))
         };
-        let file = writer
-            .into_inner()
-            .map_err(|error| self.cannot(&io_reason(error.error())))?;
-        if self.count == 0 {
-            drop(file);
-            let _ = std::fs::remove_file(&self.partial);
+        let file = writer.into_inner().map_err(|error| cannot(error.error()))?;
+        if count == 0 {
             return Ok(0);
         }
-        file.sync_all()
-            .map_err(|error| self.cannot(&io_reason(&error)))?;
-        drop(file);
-        std::fs::rename(&self.partial, &self.path)
-            .map_err(|error| self.cannot(&io_reason(&error)))?;
-        sync_parent(&self.path);
-        Ok(self.count)
-    }
-}
-
-impl Drop for FailedRows {
-    /// Not finished (an error, or a stop): the partial file is removed.
-    fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = std::fs::remove_file(&self.partial);
-        }
-    }
-}
-
-/// The temporary file a failed-rows file is written to: hidden, beside it.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
-/// Makes a rename durable: syncs the directory holding `path` (best effort: not every
-/// platform can open a directory).
-fn sync_parent(path: &Path) {
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
+        atomic.commit(file).map_err(|error| cannot(&error))?;
+        Ok(count)
     }
 }
 

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod append_run;
+mod atomic_file;
 mod callback_args;
 mod callback_store;
 mod callee_report;

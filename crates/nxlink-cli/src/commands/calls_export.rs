@@ -1,12 +1,12 @@
 //! `nxlink calls export`: the stored callbacks as CSV or JSON lines, to stdout or to a file
 //! written atomically (a temporary file beside it, synced, then renamed over it).
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
+use crate::atomic_file::AtomicFile;
 use crate::callback_args::{ExportArgs, ExportFormat};
 use crate::callback_store::CallbackKind;
 use crate::commands::Outcome;
@@ -213,44 +213,25 @@ fn render(value: Option<&Value>) -> String {
     }
 }
 
-/// Writes through `write` into a temporary file beside `path`, syncs it and renames it over
-/// `path`: readers see the old file or the whole new one, never a part.
+/// Writes through `write` into a temporary file beside `path`, then puts it in place
+/// ([`AtomicFile`]): readers see the old file or the whole new one, never a part.
 fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let temporary = temporary_beside(path);
     let failed = |error: std::io::Error| {
-        let _ = std::fs::remove_file(&temporary);
         CliError::failed(format!(
             "cannot write {}: {}",
             path.display(),
             io_reason(&error)
         ))
     };
-    let file = File::create(&temporary).map_err(failed)?;
+    let (atomic, file) = AtomicFile::create(path).map_err(failed)?;
     let mut buffered = BufWriter::new(file);
-    let result = match write(&mut buffered) {
-        Ok(result) => result,
-        Err(error) => {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(error);
-        }
-    };
+    let result = write(&mut buffered)?;
     let file = buffered
         .into_inner()
         .map_err(|error| failed(error.into_error()))?;
-    file.sync_all().map_err(failed)?;
-    drop(file);
-    std::fs::rename(&temporary, path).map_err(failed)?;
+    atomic.commit(file).map_err(failed)?;
     Ok(result)
-}
-
-fn temporary_beside(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|name| name.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".partial-{}", std::process::id()));
-    path.with_file_name(name)
 }
