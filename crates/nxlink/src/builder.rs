@@ -37,11 +37,12 @@ enum Destination {
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
-    destination: Option<Destination>,
-    /// The destination given by a setter (not by the environment).
-    chosen_destination: Option<Destination>,
-    /// Both `.region(…)` and `.base_url(…)` were called: which one was meant is unknowable.
-    destination_conflict: Option<String>,
+    /// Given by `.region(…)`; with `base_url` too, which one was meant is unknowable.
+    region: Option<Region>,
+    /// Given by `.base_url(…)`.
+    base_url: Option<String>,
+    /// Read by `from_env`/`from_lookup`: used when neither setter was called.
+    env_destination: Option<Destination>,
     algorithm: Algorithm,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
@@ -75,9 +76,9 @@ impl ClientBuilder {
             .ok_or_else(|| Error::config(format!("{ENV_ACCESS_SECRET} is not set")))?;
         let mut builder =
             ClientBuilder::new().credentials(Credentials::new(access_key, access_secret));
-        // Set directly, not through the setters: a later `.region(…)` or `.base_url(…)`
-        // overrides the environment's choice without counting as a conflict.
-        builder.destination = match (read(ENV_BASE_URL), read(ENV_REGION)) {
+        // Not through the setters: a later `.region(…)` or `.base_url(…)` replaces the
+        // environment's choice without counting as a conflict.
+        builder.env_destination = match (read(ENV_BASE_URL), read(ENV_REGION)) {
             (Some(base_url), _) => Some(Destination::BaseUrl(base_url)),
             (None, Some(region)) => {
                 Some(Destination::Region(region.parse().map_err(|error| {
@@ -110,28 +111,15 @@ impl ClientBuilder {
     /// refused by [`ClientBuilder::build`]; either replaces what [`ClientBuilder::from_env`]
     /// read.
     pub fn region(mut self, region: Region) -> Self {
-        self.set_destination(Destination::Region(region));
+        self.region = Some(region);
         self
     }
 
     /// Sends to a gateway at this base URL (`https://…`, or `http://` on loopback). Calling
     /// both this and [`ClientBuilder::region`] is refused by [`ClientBuilder::build`].
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.set_destination(Destination::BaseUrl(base_url.into()));
+        self.base_url = Some(base_url.into());
         self
-    }
-
-    fn set_destination(&mut self, destination: Destination) {
-        if let Some(chosen) = &self.chosen_destination
-            && std::mem::discriminant(chosen) != std::mem::discriminant(&destination)
-        {
-            self.destination_conflict = Some(format!(
-                "both .region(…) and .base_url(…) were called ({chosen:?}, then {destination:?}): \
-                 call one of them"
-            ));
-        }
-        self.chosen_destination = Some(destination.clone());
-        self.destination = Some(destination);
     }
 
     /// Signs with this algorithm (MD5 by default).
@@ -217,10 +205,18 @@ impl ClientBuilder {
                 "batch size and batch concurrency must be at least 1",
             ));
         }
-        if let Some(conflict) = self.destination_conflict {
-            return Err(Error::config(conflict));
-        }
-        let base_url = match self.destination {
+        let destination = match (self.region, self.base_url) {
+            (Some(region), Some(base_url)) => {
+                return Err(Error::config(format!(
+                    "both .region(…) and .base_url(…) were called ({region:?} and \
+                     {base_url:?}): call one of them"
+                )));
+            }
+            (Some(region), None) => Some(Destination::Region(region)),
+            (None, Some(base_url)) => Some(Destination::BaseUrl(base_url)),
+            (None, None) => self.env_destination,
+        };
+        let base_url = match destination {
             Some(Destination::Region(region)) => BaseUrl::parse(region.base_url(), false),
             Some(Destination::BaseUrl(url)) => BaseUrl::parse(&url, self.allow_insecure_http),
             None => {
@@ -271,8 +267,9 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
-            .field("destination", &self.destination)
-            .field("destination_conflict", &self.destination_conflict)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("env_destination", &self.env_destination)
             .field("algorithm", &self.algorithm)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
