@@ -212,49 +212,36 @@ fn faults_step() -> Step {
 /// gateway refusing and one accepting repeated contact ids; SIGTERM), re-run each time: it
 /// prints its table of requests, re-sends and doubles, and fails when a contact is lost.
 fn kill_step() -> Step {
-    Step::cargo(
-        "kill and resume",
-        &[
-            "test",
-            "--locked",
-            // Optimized: the 1M-row runs take a third of the time, and the release
-            // dependencies are mostly built by the benches step already.
-            "--release",
-            "-p",
-            "nxlink-cli",
-            "--test",
-            "cli",
-            "kill_resume",
-            "--",
-            "--nocapture",
-        ],
-    )
-    .env("NXLINK_KILL_ROWS", "1000000")
+    cli_release_tests("kill and resume", &["kill_resume", "--", "--nocapture"])
+        .env("NXLINK_KILL_ROWS", "1000000")
 }
 
 /// The real `nxlink webhook serve` SIGKILLed three times while the emulator delivers the
 /// callbacks of 10 000 contacts (0 lost, 0 duplicated), then loaded with 2 000 concurrent
 /// deliveries (half forged) and 300 slow-loris connections: each prints its rows.
 fn webhook_step() -> Step {
-    Step::cargo(
+    cli_release_tests(
         "webhook kill and load",
-        &[
-            "test",
-            "--locked",
-            // The same optimized test binary as the kill-and-resume step.
-            "--release",
-            "-p",
-            "nxlink-cli",
-            "--test",
-            "cli",
-            "webhook_",
-            "--",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ],
+        &["webhook_", "--", "--nocapture", "--test-threads", "1"],
     )
     .env("NXLINK_WEBHOOK_CONTACTS", "10000")
+}
+
+/// The CLI's binary tests selected by `filter_and_flags`, optimized: the long runs take a
+/// third of the time, the release dependencies are mostly built by the benches step already,
+/// and every step using this shares one test binary.
+fn cli_release_tests(name: &'static str, filter_and_flags: &[&'static str]) -> Step {
+    let mut args = vec![
+        "test",
+        "--locked",
+        "--release",
+        "-p",
+        "nxlink-cli",
+        "--test",
+        "cli",
+    ];
+    args.extend_from_slice(filter_and_flags);
+    Step::cargo(name, &args)
 }
 
 fn faults() -> Result<(), String> {

@@ -191,11 +191,11 @@ impl Handler {
             }
             return answer(StatusCode::UNAUTHORIZED, 401, &error.to_string());
         }
+        // Verification checked it is there and numeric.
         let signed_ts_ms = parts
             .headers
-            .iter()
-            .find(|(name, _)| name.as_str().eq_ignore_ascii_case("ts"))
-            .and_then(|(_, value)| value.to_str().ok()?.parse().ok())
+            .get("ts")
+            .and_then(|value| value.to_str().ok()?.parse().ok())
             .unwrap_or(0);
         let arrival = Arrival {
             kind,

@@ -88,6 +88,11 @@ impl SignedCallback {
     /// A `POST` of this callback to `url`, with its `Host` header, for any hyper-based client.
     pub fn to_request(&self, url: &str) -> Result<Request<Full<Bytes>>, http::Error> {
         let uri: Uri = url.parse()?;
+        self.request_to(&uri)
+    }
+
+    /// [`SignedCallback::to_request`] for a URL already parsed.
+    pub fn request_to(&self, uri: &Uri) -> Result<Request<Full<Bytes>>, http::Error> {
         let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()));
         if let Some(authority) = uri.authority() {
             request = request.header(HOST, authority.as_str());

@@ -259,9 +259,8 @@ async fn post(uri: Uri, callback: &Callback, ts: u64) -> Result<u16, String> {
     tokio::spawn(connection);
 
     let signed = SignedCallback::new(&callback.credentials, ts, callback.body.clone());
-    let url = uri.to_string();
     let request = signed
-        .to_request(&url)
+        .request_to(&uri)
         .map_err(|error| format!("cannot build the request: {error}"))?;
     let response = sender
         .send_request(request)

@@ -41,15 +41,10 @@ pub(crate) async fn run(
     let (writer, writer_thread) = StoreWriter::start(store)
         .map_err(|error| CliError::failed(format!("cannot start the store's writer: {error}")))?;
 
-    let host = if addr.ip().is_unspecified() {
-        "<this machine's address>".to_owned()
-    } else {
-        addr.ip().to_string()
-    };
-    let host = if addr.is_ipv6() && !addr.ip().is_unspecified() {
-        format!("[{host}]")
-    } else {
-        host
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() => "<this machine's address>".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
     };
     let shown = |text: String| CliError::failed(format!("cannot write to stdout: {text}"));
     writeln!(

@@ -12,7 +12,7 @@ use nxlink::model::CallRecordCallback;
 use nxlink::sign::Credentials;
 use nxlink_testkit::{Clock, Emulator, SignedCallback, SystemClock, demo_credentials};
 
-use crate::common::{Gateway, contacts_csv, nxlink, run};
+use crate::common::{Gateway, Run, contacts_csv, nxlink, run};
 use crate::receiver_process::{ReceiverProcess, count_rows};
 
 /// POSTs `request` to `addr` on a connection of its own; the status and body.
@@ -39,6 +39,13 @@ pub(crate) async fn post(
         .map_err(|error| error.to_string())?
         .to_bytes();
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// `nxlink calls COMMAND --store STORE ARGS…`, which needs no gateway.
+fn from_store(gateway: &Gateway, command: &str, store: &std::path::Path, args: &[&str]) -> Run {
+    let mut line = vec!["calls", command, "--store", store.to_str().expect("utf-8")];
+    line.extend_from_slice(args);
+    nxlink(gateway.bare(), line)
 }
 
 /// A call record signed now with `credentials`.
@@ -161,13 +168,11 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
 
     // The export: one CSV row per call, the documented fields in columns.
     let exported = gateway.scratch.path("calls.csv");
-    let run_export = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "export",
-            "--store",
-            store.to_str().expect("utf-8"),
+    let run_export = from_store(
+        &gateway,
+        "export",
+        &store,
+        &[
             "--task",
             "ext-hooks",
             "--output",
@@ -220,55 +225,28 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
                 .expect("entry")
                 .file_name()
                 .to_string_lossy()
-                .contains(".partial-")),
+                .contains(".partial")),
         "no temporary file left"
     );
 
     // Received since a moment to come: nothing; since the epoch: everything.
-    let later = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "export",
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--since",
-            "2999-01-01",
-        ],
-    );
+    let later = from_store(&gateway, "export", &store, &["--since", "2999-01-01"]);
     assert_eq!(later.code, 0, "{later:?}");
     assert_eq!(
         later.stdout.lines().count(),
         1,
         "the header only: {later:?}"
     );
-    let bad_since = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "export",
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--since",
-            "yesterday",
-        ],
-    );
+    let bad_since = from_store(&gateway, "export", &store, &["--since", "yesterday"]);
     assert_eq!(bad_since.code, 2, "{bad_since:?}");
     assert!(bad_since.stderr.contains("--since"), "{bad_since:?}");
 
     // JSON lines: the bodies exactly as received.
-    let jsonl = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "export",
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--format",
-            "jsonl",
-            "--task",
-            &task_id,
-        ],
+    let jsonl = from_store(
+        &gateway,
+        "export",
+        &store,
+        &["--format", "jsonl", "--task", &task_id],
     );
     assert_eq!(jsonl.code, 0, "{jsonl:?}");
     let bodies: HashSet<&str> = jsonl.stdout.lines().collect();
@@ -283,16 +261,7 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
     }
 
     // The summary: per task, what was dialled and how it went.
-    let summary = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "summary",
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--json",
-        ],
-    );
+    let summary = from_store(&gateway, "summary", &store, &["--json"]);
     assert_eq!(summary.code, 0, "{summary:?}");
     let tasks: serde_json::Value = serde_json::from_str(&summary.stdout).expect("json");
     let ours = tasks
@@ -318,17 +287,7 @@ fn callbacks_are_stored_once_and_exported_as_operators_read_them() {
         .map(|v| v.as_u64().expect("n"))
         .sum();
     assert_eq!(results, calls.len() as u64);
-    let text = nxlink(
-        gateway.bare(),
-        [
-            "calls",
-            "summary",
-            "--store",
-            store.to_str().expect("utf-8"),
-            "--task",
-            "ext-hooks",
-        ],
-    );
+    let text = from_store(&gateway, "summary", &store, &["--task", "ext-hooks"]);
     assert!(
         text.stdout.contains(&format!(
             "task {task_id} (userTaskId ext-hooks), last status 3 completed"
