@@ -533,3 +533,83 @@ fn a_stop_is_not_held_up_by_a_connection_that_never_finishes_its_request() {
     assert!(closing.contains("stopped: 0 callbacks stored"), "{closing}");
     drop(stuck);
 }
+
+#[test]
+fn authentic_bodies_that_are_not_the_documented_json_and_changed_redeliveries_are_kept_and_said() {
+    let gateway = Gateway::start();
+    let store = gateway.scratch.path("callbacks.db");
+    let receiver = ReceiverProcess::start(gateway.nxlink(), "127.0.0.1:0", &store, &[]);
+    let credentials = demo_credentials();
+    let now = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
+    let url = receiver.call_url();
+    let garbage = SignedCallback::new(&credentials, now, &b"callId=c-9&result=1"[..]);
+    let first = SignedCallback::new(
+        &credentials,
+        now,
+        &br#"{"callId":"c-1","callResult":1}"#[..],
+    );
+    let changed = SignedCallback::new(
+        &credentials,
+        now,
+        &br#"{"callId":"c-1","callResult":2}"#[..],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let answers = runtime.block_on(async {
+        let mut answers = Vec::new();
+        for signed in [&garbage, &first, &changed] {
+            let request = signed.to_request(&url).expect("request");
+            answers.push(post(receiver.addr, request).await.map(|(status, _)| status));
+        }
+        answers
+    });
+    // Authentic, so acknowledged and kept: refusing would have NXLink retry it forever.
+    assert_eq!(answers, [Ok(200), Ok(200), Ok(200)]);
+    assert_eq!(receiver.stop().0, 0);
+    assert_eq!(count_rows(&store, Some("call")), 2);
+
+    let csv = from_store(&gateway, "export", &store, &[]);
+    assert_eq!(csv.code, 0, "{csv:?}");
+    assert_eq!(csv.stdout.lines().count(), 2, "the header and c-1: {csv:?}");
+    assert!(csv.stdout.contains("c-1,"), "{csv:?}");
+    assert!(
+        csv.stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|row| row.contains(",1,")),
+        "the first body is kept: {csv:?}"
+    );
+    assert!(
+        csv.stderr
+            .contains("1 stored call records are not the documented JSON"),
+        "{csv:?}"
+    );
+    assert!(
+        csv.stderr.contains("1 of them arrived more than once"),
+        "{csv:?}"
+    );
+    assert!(
+        csv.stderr
+            .contains("1 were redelivered with a different body"),
+        "{csv:?}"
+    );
+
+    let jsonl = from_store(&gateway, "export", &store, &["--format", "jsonl"]);
+    let lines: Vec<&str> = jsonl.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"unreadableBody":"callId=c-9&result=1"}"#,
+            r#"{"callId":"c-1","callResult":1}"#
+        ]
+    );
+    let summary = from_store(&gateway, "summary", &store, &[]);
+    assert!(
+        summary
+            .stderr
+            .contains("1 stored callbacks are not the documented JSON"),
+        "{summary:?}"
+    );
+}
