@@ -91,8 +91,8 @@ fn client(emulator: &Emulator) -> Client {
         .request_timeout(REQUEST_TIMEOUT)
         .retry_policy(
             RetryPolicy::standard()
-                .initial_backoff(Duration::from_millis(20))
-                .deadline(Duration::from_secs(20)),
+                .with_initial_backoff(Duration::from_millis(20))
+                .with_deadline(Duration::from_secs(20)),
         )
         .build()
         .expect("client builds")

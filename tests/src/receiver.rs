@@ -18,7 +18,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use nxlink::callbacks::{CALLBACK_ACK_BODY, CallbackError, CallbackVerifier};
 use nxlink::model::{CallRecordCallback, TaskStatusCallback};
-use nxlink::sign::{Credentials, SigningProfile, sign_request};
+use nxlink::sign::{Algorithm, Credentials, Signer};
 use nxlink_testkit::Clock;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -221,7 +221,8 @@ pub fn signed_headers(
     body: &[u8],
     lowercase: bool,
 ) -> Vec<(String, String)> {
-    sign_request(credentials, &SigningProfile::default(), ts_ms, body)
+    Signer::new(credentials.clone(), Algorithm::Md5)
+        .sign(ts_ms, body)
         .iter()
         .map(|(name, value)| {
             let name = if lowercase {

@@ -52,7 +52,7 @@ async fn a_dripping_gateway_cannot_hold_a_create_past_the_deadline() {
     let client = Client::builder()
         .base_url(base_url)
         .credentials(demo_credentials())
-        .retry_policy(RetryPolicy::standard().deadline(deadline))
+        .retry_policy(RetryPolicy::standard().with_deadline(deadline))
         .build()
         .expect("client builds");
     let started = Instant::now();

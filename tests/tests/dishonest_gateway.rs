@@ -18,7 +18,7 @@ fn client_for(gateway: &ScriptedGateway) -> Client {
     Client::builder()
         .base_url(gateway.base_url())
         .credentials(demo_credentials())
-        .retry_policy(RetryPolicy::standard().initial_backoff(Duration::from_millis(5)))
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(5)))
         .build()
         .expect("client builds")
 }

@@ -303,9 +303,9 @@ async fn a_page_that_stays_broken_ends_the_walk_after_the_pages_before_it() {
         .credentials(emulator.credentials())
         .retry_policy(
             RetryPolicy::standard()
-                .max_attempts(3)
-                .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(5)),
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(5)),
         )
         .build()
         .expect("client builds");

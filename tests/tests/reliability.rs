@@ -13,7 +13,7 @@ fn quick_retries(emulator: &Emulator) -> Client {
     Client::builder()
         .base_url(emulator.base_url())
         .credentials(emulator.credentials())
-        .retry_policy(RetryPolicy::standard().initial_backoff(Duration::from_millis(10)))
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(10)))
         .build()
         .expect("client builds")
 }
@@ -92,8 +92,8 @@ async fn the_attempt_limit_bounds_retries() {
         .credentials(emulator.credentials())
         .retry_policy(
             RetryPolicy::standard()
-                .max_attempts(3)
-                .initial_backoff(Duration::from_millis(5)),
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(5)),
         )
         .build()
         .expect("client builds");
@@ -150,7 +150,7 @@ async fn nothing_listening_is_a_connect_error_that_was_never_sent() {
     let client = Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .credentials(nxlink_testkit::demo_credentials())
-        .retry_policy(RetryPolicy::standard().initial_backoff(Duration::from_millis(5)))
+        .retry_policy(RetryPolicy::standard().with_initial_backoff(Duration::from_millis(5)))
         .build()
         .expect("client builds");
     let error = client

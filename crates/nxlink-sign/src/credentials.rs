@@ -54,7 +54,7 @@ impl Credentials {
         &self.access_key
     }
 
-    /// The secret, for handing to [`crate::compute_signature`] or [`crate::verify`].
+    /// The secret; it only ever enters a hasher.
     pub fn access_secret(&self) -> &AccessSecret {
         &self.access_secret
     }

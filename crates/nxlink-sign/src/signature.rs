@@ -8,37 +8,6 @@ use sha2::{Digest, Sha256};
 use crate::algorithm::Algorithm;
 use crate::credentials::AccessSecret;
 
-/// Everything except the secret that enters a signature.
-///
-/// `body` must be the exact bytes that travel on the wire: one differing space changes the hash.
-#[derive(Clone, Copy, Debug)]
-pub struct SignatureInput<'a> {
-    /// Value of the `accessKey` header.
-    pub access_key: &'a str,
-    /// Value of the `ts` header, milliseconds since the Unix epoch.
-    pub timestamp_ms: u64,
-    /// Value of the `bizType` header (`100` for the AI-agent API).
-    pub biz_type: &'a str,
-    /// Value of the `action` header (`nxai` for the AI-agent API).
-    pub action: &'a str,
-    /// The exact request body bytes; empty means "no body" and skips the `&body=` part.
-    pub body: &'a [u8],
-    /// Hash function to use.
-    pub algorithm: Algorithm,
-}
-
-impl SignatureInput<'_> {
-    /// The sorted header pairs that open the signed string (`headersStr` in the NXLink docs).
-    ///
-    /// Exposed so that tests and debugging output can pin the intermediate step; it holds no secret.
-    pub fn headers_string(&self) -> String {
-        format!(
-            "accessKey={}&action={}&bizType={}&ts={}",
-            self.access_key, self.action, self.biz_type, self.timestamp_ms
-        )
-    }
-}
-
 /// A lowercase hex digest: 32 characters for MD5, 64 for SHA-256.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Signature {
@@ -83,29 +52,10 @@ impl fmt::Debug for Signature {
     }
 }
 
-/// Computes the signature of a request, hashing each piece in turn.
-///
-/// No string holding the body is ever built: the body may be megabytes, and the bytes hashed are
-/// exactly the bytes given. The secret only ever enters the hasher.
-pub fn compute_signature(input: &SignatureInput<'_>, secret: &AccessSecret) -> Signature {
-    let mut signer = StreamingSigner::begin(
-        input.access_key,
-        input.timestamp_ms,
-        input.biz_type,
-        input.action,
-        input.algorithm,
-    );
-    signer.update(input.body);
-    signer.finish(secret)
-}
-
-/// A signature computed while the body is still being produced: feed the body in pieces, in
-/// order, as they are written (possibly on another thread), then finish with the secret.
-///
-/// Gives exactly what [`compute_signature`] gives for the concatenated pieces; the
-/// `&body=` part appears as soon as one non-empty piece arrives.
+/// The string to sign, hashed as it is formed: no string holding the body is ever built (the
+/// body may be megabytes), and the secret only ever enters the hasher.
 #[derive(Clone)]
-pub struct StreamingSigner {
+pub(crate) struct StringToSign {
     hasher: Hasher,
     body_started: bool,
 }
@@ -125,36 +75,48 @@ impl Hasher {
     }
 }
 
-impl StreamingSigner {
-    /// Starts a signature: hashes the sorted header pairs.
-    pub fn begin(
-        access_key: &str,
-        timestamp_ms: u64,
-        biz_type: &str,
-        action: &str,
-        algorithm: Algorithm,
-    ) -> Self {
+/// The header values that open the string to sign, in the documented (sorted) order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SignedFields<'a> {
+    pub(crate) access_key: &'a str,
+    pub(crate) action: &'a str,
+    pub(crate) biz_type: &'a str,
+    pub(crate) ts: &'a str,
+}
+
+impl SignedFields<'_> {
+    /// `headersStr` of the NXLink docs.
+    pub(crate) fn headers_string(&self) -> String {
+        format!(
+            "accessKey={}&action={}&bizType={}&ts={}",
+            self.access_key, self.action, self.biz_type, self.ts
+        )
+    }
+}
+
+impl StringToSign {
+    /// Hashes the sorted header pairs.
+    pub(crate) fn begin(fields: SignedFields<'_>, algorithm: Algorithm) -> Self {
         let mut hasher = match algorithm {
             Algorithm::Md5 => Hasher::Md5(Md5::new()),
             Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
         };
-        let mut timestamp = itoa_buffer();
         hasher.update(b"accessKey=");
-        hasher.update(access_key.as_bytes());
+        hasher.update(fields.access_key.as_bytes());
         hasher.update(b"&action=");
-        hasher.update(action.as_bytes());
+        hasher.update(fields.action.as_bytes());
         hasher.update(b"&bizType=");
-        hasher.update(biz_type.as_bytes());
+        hasher.update(fields.biz_type.as_bytes());
         hasher.update(b"&ts=");
-        hasher.update(format_u64(timestamp_ms, &mut timestamp));
-        StreamingSigner {
+        hasher.update(fields.ts.as_bytes());
+        StringToSign {
             hasher,
             body_started: false,
         }
     }
 
     /// Hashes the next piece of the body.
-    pub fn update(&mut self, piece: &[u8]) {
+    pub(crate) fn update(&mut self, piece: &[u8]) {
         if piece.is_empty() {
             return;
         }
@@ -167,53 +129,12 @@ impl StreamingSigner {
     }
 
     /// Adds the secret and returns the signature.
-    pub fn finish(mut self, secret: &AccessSecret) -> Signature {
+    pub(crate) fn finish(mut self, secret: &AccessSecret) -> Signature {
         self.hasher.update(b"&accessSecret=");
         self.hasher.update(secret.as_bytes());
         match self.hasher {
             Hasher::Md5(hasher) => Signature::from_digest(&hasher.finalize()),
             Hasher::Sha256(hasher) => Signature::from_digest(&hasher.finalize()),
-        }
-    }
-}
-
-impl fmt::Debug for StreamingSigner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamingSigner")
-            .field("body_started", &self.body_started)
-            .finish_non_exhaustive()
-    }
-}
-
-const U64_DIGITS: usize = 20;
-
-fn itoa_buffer() -> [u8; U64_DIGITS] {
-    [0; U64_DIGITS]
-}
-
-/// Decimal digits of `value` without allocating: the timestamp is hashed on every request.
-fn format_u64(mut value: u64, buffer: &mut [u8; U64_DIGITS]) -> &[u8] {
-    let mut start = U64_DIGITS;
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    &buffer[start..]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_timestamps_like_display() {
-        for value in [0, 7, 10, 1_655_710_885_431, u64::MAX] {
-            let mut buffer = itoa_buffer();
-            assert_eq!(format_u64(value, &mut buffer), value.to_string().as_bytes());
         }
     }
 }

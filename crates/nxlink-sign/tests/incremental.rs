@@ -1,11 +1,21 @@
 //! Property: hashing piece by piece equals hashing the naively concatenated string.
 
 use md5::Md5;
-use nxlink_sign::{AccessSecret, Algorithm, SignatureInput, compute_signature};
+use nxlink_sign::{Algorithm, Credentials, Signer};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
-fn naive_preimage(input: &SignatureInput<'_>, secret: &str) -> Vec<u8> {
+/// What enters one signature, spelled out for the naive computation.
+struct Input<'a> {
+    access_key: &'a str,
+    timestamp_ms: u64,
+    biz_type: &'a str,
+    action: &'a str,
+    body: &'a [u8],
+    algorithm: Algorithm,
+}
+
+fn naive_preimage(input: &Input<'_>, secret: &str) -> Vec<u8> {
     let mut text = format!(
         "accessKey={}&action={}&bizType={}&ts={}",
         input.access_key, input.action, input.biz_type, input.timestamp_ms
@@ -20,7 +30,7 @@ fn naive_preimage(input: &SignatureInput<'_>, secret: &str) -> Vec<u8> {
     text
 }
 
-fn naive_hex(input: &SignatureInput<'_>, secret: &str) -> String {
+fn naive_hex(input: &Input<'_>, secret: &str) -> String {
     let preimage = naive_preimage(input, secret);
     match input.algorithm {
         Algorithm::Md5 => hex::encode(Md5::digest(&preimage)),
@@ -39,7 +49,7 @@ proptest! {
         secret in ".{0,40}",
         sha256 in any::<bool>(),
     ) {
-        let input = SignatureInput {
+        let input = Input {
             access_key: &access_key,
             timestamp_ms,
             biz_type: &biz_type,
@@ -47,7 +57,10 @@ proptest! {
             body: &body,
             algorithm: if sha256 { Algorithm::Sha256 } else { Algorithm::Md5 },
         };
-        let computed = compute_signature(&input, &AccessSecret::new(secret.clone()));
+        let signer = Signer::new(Credentials::new(access_key.clone(), secret.clone()), input.algorithm)
+            .with_product(biz_type.clone(), action.clone());
+        let signed = signer.sign(timestamp_ms, &body);
+        let computed = signed.signature();
         prop_assert_eq!(computed.as_str(), naive_hex(&input, &secret));
         prop_assert_eq!(computed.as_str().len(), input.algorithm.hex_len());
     }
@@ -62,23 +75,15 @@ proptest! {
         sha256 in any::<bool>(),
     ) {
         let algorithm = if sha256 { Algorithm::Sha256 } else { Algorithm::Md5 };
-        let secret = AccessSecret::new("secret");
-        let input = SignatureInput {
-            access_key: "AK-1",
-            timestamp_ms,
-            biz_type: "100",
-            action: "nxai",
-            body: &body,
-            algorithm,
-        };
+        let signer = Signer::new(Credentials::new("AK-1", "secret"), algorithm);
         let mut points: Vec<usize> = cuts.iter().map(|cut| cut.index(body.len() + 1)).collect();
         points.sort_unstable();
-        let mut signer = nxlink_sign::StreamingSigner::begin("AK-1", timestamp_ms, "100", "nxai", algorithm);
+        let mut pieces = signer.begin(timestamp_ms);
         let mut start = 0;
         for point in points.into_iter().chain([body.len()]) {
-            signer.update(&body[start..point]);
+            pieces.update(&body[start..point]);
             start = point;
         }
-        prop_assert_eq!(signer.finish(&secret), compute_signature(&input, &secret));
+        prop_assert_eq!(pieces.finish(), signer.sign(timestamp_ms, &body));
     }
 }

@@ -2,7 +2,7 @@
 //! only a request signed with the right secret, over the exact body, in time, is accepted.
 
 use nxlink_sign::{
-    Credentials, DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, SigningProfile, sign_request,
+    Algorithm, Credentials, DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, Signer,
     verify_received,
 };
 use proptest::prelude::*;
@@ -45,7 +45,8 @@ proptest! {
     ) {
         let credentials = Credentials::new("AK-1", "secret");
         let ts = NOW.saturating_add_signed(-age_ms);
-        let signed = sign_request(&credentials, &SigningProfile::default(), ts, &body);
+        let signer = Signer::new(credentials.clone(), Algorithm::Md5);
+        let signed = signer.sign(ts, &body);
         let pairs: Vec<(String, String)> = signed
             .iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))

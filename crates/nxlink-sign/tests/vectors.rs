@@ -2,8 +2,8 @@
 
 use md5::Digest;
 use nxlink_sign::{
-    AccessSecret, Algorithm, Credentials, SignatureInput, SigningProfile, compute_signature,
-    sign_request, verify,
+    Algorithm, Credentials, DEFAULT_TOLERANCE_MS, ReceivedHeaders, Rejection, Signer,
+    verify_received,
 };
 
 const OFFICIAL_KEY: &str = "fme2na3kdi3ki";
@@ -18,30 +18,72 @@ const AI_KEY: &str = "AK-6230339248928541113-2133";
 const AI_SECRET: &str = "test-secret";
 const D1_BODY: &str = r#"{"name":"Parcel","pageNumber":1,"pageSize":10}"#;
 
-fn official(body: &'static str, algorithm: Algorithm) -> SignatureInput<'static> {
-    SignatureInput {
-        access_key: OFFICIAL_KEY,
-        timestamp_ms: OFFICIAL_TS,
-        biz_type: "1",
-        action: "send",
-        body: body.as_bytes(),
-        algorithm,
+/// One vector: who signs (key, secret, product, algorithm) and the body.
+struct Vector {
+    signer: Signer,
+    body: &'static str,
+}
+
+impl Vector {
+    fn headers_string(&self) -> String {
+        self.signer.headers_string(OFFICIAL_TS)
     }
 }
 
-fn ai_agent(body: &'static str, algorithm: Algorithm) -> SignatureInput<'static> {
-    SignatureInput {
-        access_key: AI_KEY,
-        timestamp_ms: OFFICIAL_TS,
-        biz_type: "100",
-        action: "nxai",
-        body: body.as_bytes(),
-        algorithm,
+fn official(body: &'static str, algorithm: Algorithm) -> Vector {
+    Vector {
+        signer: Signer::new(Credentials::new(OFFICIAL_KEY, OFFICIAL_SECRET), algorithm)
+            .with_product("1", "send"),
+        body,
     }
 }
 
-fn hex_of(input: &SignatureInput<'_>, secret: &str) -> String {
-    compute_signature(input, &AccessSecret::new(secret)).to_string()
+fn ai_agent(body: &'static str, algorithm: Algorithm) -> Vector {
+    Vector {
+        signer: Signer::new(Credentials::new(AI_KEY, AI_SECRET), algorithm),
+        body,
+    }
+}
+
+/// The digest of `vector` signed with `secret` at the official time.
+fn hex_of(vector: &Vector, secret: &str) -> String {
+    let access_key = vector.signer.credentials().access_key();
+    let signer = Signer::new(
+        Credentials::new(access_key, secret),
+        vector.signer.algorithm(),
+    )
+    .with_product(
+        vector.signer.biz_type().to_owned(),
+        vector.signer.action().to_owned(),
+    );
+    signer
+        .sign(OFFICIAL_TS, vector.body.as_bytes())
+        .signature()
+        .to_string()
+}
+
+/// The receiver's verdict on `vector`'s headers carrying `claimed` as `sign`, checked with
+/// `secret`, over the vector's body.
+fn verify(vector: &Vector, secret: &str, claimed: &str) -> Result<(), Rejection> {
+    let signed = vector.signer.sign(OFFICIAL_TS, vector.body.as_bytes());
+    let pairs: Vec<(&str, &str)> = signed
+        .iter()
+        .map(|(name, value)| {
+            if name == "sign" {
+                (name, claimed)
+            } else {
+                (name, value)
+            }
+        })
+        .collect();
+    let credentials = Credentials::new(vector.signer.credentials().access_key(), secret);
+    verify_received(
+        &ReceivedHeaders::from_pairs(pairs),
+        vector.body.as_bytes(),
+        &credentials,
+        OFFICIAL_TS,
+        DEFAULT_TOLERANCE_MS,
+    )
 }
 
 #[test]
@@ -150,10 +192,10 @@ fn d1_full_string_is_what_gets_hashed() {
 }
 
 #[test]
-fn sign_request_emits_the_common_headers() {
+fn sign_emits_the_common_headers() {
     let credentials = Credentials::new(AI_KEY, AI_SECRET);
-    let md5 = SigningProfile::default();
-    let headers = sign_request(&credentials, &md5, OFFICIAL_TS, D1_BODY.as_bytes());
+    let md5 = Signer::new(credentials.clone(), Algorithm::Md5);
+    let headers = md5.sign(OFFICIAL_TS, D1_BODY.as_bytes());
     let sent: Vec<_> = headers.iter().collect();
     assert_eq!(
         sent,
@@ -166,8 +208,8 @@ fn sign_request_emits_the_common_headers() {
         ]
     );
 
-    let sha = SigningProfile::ai_agent(Algorithm::Sha256);
-    let headers = sign_request(&credentials, &sha, OFFICIAL_TS, D1_BODY.as_bytes());
+    let sha = Signer::new(credentials, Algorithm::Sha256);
+    let headers = sha.sign(OFFICIAL_TS, D1_BODY.as_bytes());
     let sent: Vec<_> = headers.iter().collect();
     assert_eq!(sent.len(), 6);
     assert_eq!(sent[5], ("algorithm", "sha256"));
@@ -179,10 +221,10 @@ fn sign_request_emits_the_common_headers() {
 
 #[test]
 fn verify_accepts_the_vector_and_refuses_any_change() {
-    let secret = AccessSecret::new(AI_SECRET);
+    let secret = AI_SECRET;
     let input = ai_agent(D1_BODY, Algorithm::Md5);
     assert_eq!(
-        verify(&input, &secret, "2eaba87cdab24efd7ed39abcc121d1fe"),
+        verify(&input, secret, "2eaba87cdab24efd7ed39abcc121d1fe"),
         Ok(())
     );
     // One hex digit off, upper case, truncated, empty, other algorithm's digest.
@@ -193,20 +235,13 @@ fn verify_accepts_the_vector_and_refuses_any_change() {
         "",
         "8eed7bd93f0a10806dd49ed14fbc72aea34bbe148f3c8288f98f29863955ec91",
     ] {
-        assert!(verify(&input, &secret, claimed).is_err(), "{claimed}");
+        assert!(verify(&input, secret, claimed).is_err(), "{claimed}");
     }
     // Right digest, wrong secret or different bytes.
-    assert!(
-        verify(
-            &input,
-            &AccessSecret::new("other"),
-            "2eaba87cdab24efd7ed39abcc121d1fe"
-        )
-        .is_err()
-    );
+    assert!(verify(&input, "other", "2eaba87cdab24efd7ed39abcc121d1fe").is_err());
     let spaced = ai_agent(
         r#"{"name": "Parcel","pageNumber":1,"pageSize":10}"#,
         Algorithm::Md5,
     );
-    assert!(verify(&spaced, &secret, "2eaba87cdab24efd7ed39abcc121d1fe").is_err());
+    assert!(verify(&spaced, secret, "2eaba87cdab24efd7ed39abcc121d1fe").is_err());
 }

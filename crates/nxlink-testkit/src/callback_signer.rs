@@ -18,7 +18,7 @@ use http::header::{CONTENT_TYPE, HOST};
 use http::{HeaderMap, HeaderName, HeaderValue, Request, Uri};
 use http_body_util::Full;
 use nxlink_model::{CallRecordCallback, TaskStatusCallback};
-use nxlink_sign::{Credentials, SigningProfile, sign_request};
+use nxlink_sign::{Algorithm, Credentials, Signer};
 use serde::Serialize;
 
 /// A callback body with the headers that sign it, as NXLink sends it: `accessKey`, `ts`,
@@ -35,7 +35,8 @@ impl SignedCallback {
     /// a receiver accepts it within ±60 s of its own clock).
     pub fn new(credentials: &Credentials, ts_ms: u64, body: impl Into<Bytes>) -> Self {
         let body = body.into();
-        let signed = sign_request(credentials, &SigningProfile::default(), ts_ms, &body);
+        let signer = Signer::new(credentials.clone(), Algorithm::Md5);
+        let signed = signer.sign(ts_ms, &body);
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         for (name, value) in signed.iter() {

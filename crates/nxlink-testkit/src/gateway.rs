@@ -6,7 +6,9 @@ use std::borrow::Cow;
 
 use http::{HeaderMap, header};
 use nxlink_model::ResultCode;
-use nxlink_sign::{AI_AGENT_ACTION, AI_AGENT_BIZ_TYPE, Algorithm, SignatureInput, header as h};
+use nxlink_sign::{
+    AI_AGENT_ACTION, AI_AGENT_BIZ_TYPE, Algorithm, ReceivedHeaders, header as h, verify_received,
+};
 
 use crate::accounts::Accounts;
 use crate::reply::Reply;
@@ -79,17 +81,20 @@ pub(crate) fn authenticate(
     };
 
     check_content_type(headers)?;
-    let algorithm = Algorithm::from_header(text(headers, h::ALGORITHM).as_deref())
+    let algorithm_header = text(headers, h::ALGORITHM);
+    let algorithm = Algorithm::from_header(algorithm_header.as_deref())
         .map_err(|error| Reply::auth(ResultCode::InvalidSignature, error.to_string()))?;
-    let input = SignatureInput {
-        access_key: &access_key,
-        timestamp_ms,
-        biz_type: &biz_type,
-        action: &action,
-        body,
-        algorithm,
+    let received = ReceivedHeaders {
+        access_key: Some(&access_key),
+        ts: Some(&ts),
+        biz_type: Some(&biz_type),
+        action: Some(&action),
+        sign: Some(&sign),
+        algorithm: algorithm_header.as_deref(),
     };
-    nxlink_sign::verify(&input, account.access_secret(), &sign).map_err(|_| {
+    // Freshness was checked above against the emulator's clock, with the gateway's own
+    // messages; what is left to check is the signature over the exact body.
+    verify_received(&received, body, account, timestamp_ms, 0).map_err(|_| {
         Reply::auth(
             ResultCode::InvalidSignature,
             format!(

@@ -87,7 +87,7 @@
 //! ```
 //! use std::io::{Read, Write};
 //!
-//! use nxlink_sign::{SigningProfile, sign_request};
+//! use nxlink_sign::{Algorithm, Signer};
 //! use nxlink_testkit::{Clock, Emulator};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -97,9 +97,9 @@
 //! // A signed task/create whose body breaks the rules (no task name, no route, …).
 //! let body = br#"{"taskName":""}"#;
 //! let credentials = emulator.credentials();
-//! let profile = SigningProfile::default();
+//! let signer = Signer::new(credentials, Algorithm::Md5);
 //! let ts = u64::try_from(emulator.clock().now_ms())?;
-//! let signed = sign_request(&credentials, &profile, ts, body);
+//! let signed = signer.sign(ts, body);
 //!
 //! let mut head = format!(
 //!     "POST /openapi/aiagent/task/create HTTP/1.1\r\nHost: {}\r\n\

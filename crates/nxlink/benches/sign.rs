@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use md5::{Digest, Md5};
-use nxlink::sign::{Algorithm, Credentials, SigningProfile, sign_request};
+use nxlink::sign::{Algorithm, Credentials, Signer};
 use sha2::Sha256;
 
 /// One MiB: a large create (about 5 000 contacts) is this big.
@@ -48,10 +48,10 @@ fn pair<D>(
     raw: impl Fn(&[u8]) -> D,
 ) {
     let credentials = Credentials::new("AK-6230339248928541113-2133", "bench-secret");
-    let profile = SigningProfile::ai_agent(algorithm);
+    let signer = Signer::new(credentials, algorithm);
     let ts = 1_774_425_600_000;
     group.bench_function(format!("{name}_sdk"), |b| {
-        b.iter(|| sign_request(&credentials, &profile, ts, black_box(body)));
+        b.iter(|| *signer.sign(ts, black_box(body)).signature());
     });
     group.bench_function(format!("{name}_raw"), |b| b.iter(|| raw(black_box(body))));
 }

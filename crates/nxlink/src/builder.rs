@@ -4,16 +4,24 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use nxlink_sign::{Algorithm, Credentials, SigningProfile};
+use nxlink_sign::{Algorithm, Credentials, Signer};
 use nxlink_transport::{HttpTransport, Transport};
 
-use crate::client::{Batching, Client, ClientInner};
-use crate::clock::SkewClock;
-use crate::contacts::{DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE};
+use crate::client::{Batching, Client};
 use crate::error::Error;
 use crate::region::{BaseUrl, Region};
 use crate::retry::RetryPolicy;
-use crate::wire::FixedHeaders;
+use crate::signing::RequestSigner;
+
+/// Contacts per call/append request unless configured otherwise.
+///
+/// 500 contacts of typical size make a body of about 100 KB: far below the 1 MiB request
+/// limit common in front of HTTP gateways, and few enough that one failed batch is cheap to
+/// retry. The API documents no maximum.
+pub const DEFAULT_BATCH_SIZE: usize = 500;
+
+/// Batches in flight at once unless configured otherwise.
+pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
 /// Environment variable holding the access key.
 pub const ENV_ACCESS_KEY: &str = "NXLINK_ACCESS_KEY";
@@ -248,18 +256,22 @@ impl ClientBuilder {
                 })?)
             }
         };
-        let profile = SigningProfile::ai_agent(self.algorithm);
-        let headers = FixedHeaders::new(&credentials, &profile)?;
-        Ok(Client::from_inner(ClientInner {
-            base_url,
-            credentials,
-            profile,
-            headers,
-            transport,
-            batching,
-            retry: self.retry,
-            clock: SkewClock::default(),
-        }))
+        let signer = RequestSigner::new(Signer::new(credentials, self.algorithm))?;
+        Ok(Client::new(
+            base_url, signer, transport, batching, self.retry,
+        ))
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `NXLINK_*` environment variables (see [`ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
     }
 }
 

@@ -5,18 +5,16 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use nxlink_model::{ApiRequest, ApiResponse, ResultCode};
-use nxlink_sign::{Credentials, Signature, SignatureInput, SigningProfile, compute_signature};
 use nxlink_transport::Transport;
 use serde::de::IgnoredAny;
 
-use crate::builder::ClientBuilder;
 use crate::clock::{ClockOffset, SkewClock, now_ms};
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
+use crate::prepared::PreparedRequest;
 use crate::region::BaseUrl;
-use crate::retry::{Budget, RetryPolicy};
-use crate::sealed::{Sealed, seal};
+use crate::retry::{self, Reconcile, ReportUnknown, RetryPolicy};
+use crate::signing::RequestSigner;
 use crate::telemetry::CallSpan;
-use crate::wire::FixedHeaders;
 
 /// A successful answer: the payload and the gateway's trace id.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,15 +33,13 @@ pub struct Client {
     inner: Arc<ClientInner>,
 }
 
-pub(crate) struct ClientInner {
-    pub(crate) base_url: BaseUrl,
-    pub(crate) credentials: Credentials,
-    pub(crate) profile: SigningProfile,
-    pub(crate) transport: Arc<dyn Transport>,
-    pub(crate) batching: Batching,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) clock: SkewClock,
-    pub(crate) headers: FixedHeaders,
+struct ClientInner {
+    base_url: BaseUrl,
+    signer: RequestSigner,
+    transport: Arc<dyn Transport>,
+    batching: Batching,
+    retry: RetryPolicy,
+    clock: SkewClock,
 }
 
 /// How large contact lists are split and sent.
@@ -56,19 +52,23 @@ pub(crate) struct Batching {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from `NXLINK_*` environment variables (see [`ClientBuilder::from_env`]).
-    pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
-    pub(crate) fn from_inner(inner: ClientInner) -> Self {
+    /// A client from its parts, checked by the builder.
+    pub(crate) fn new(
+        base_url: BaseUrl,
+        signer: RequestSigner,
+        transport: Arc<dyn Transport>,
+        batching: Batching,
+        retry: RetryPolicy,
+    ) -> Self {
         Client {
-            inner: Arc::new(inner),
+            inner: Arc::new(ClientInner {
+                base_url,
+                signer,
+                transport,
+                batching,
+                retry,
+                clock: SkewClock::default(),
+            }),
         }
     }
 
@@ -85,84 +85,75 @@ impl Client {
     /// serialized once, signed over exactly the bytes sent, retried per the client's
     /// [`RetryPolicy`] (each attempt re-signed with a fresh `ts`).
     pub async fn send<R: ApiRequest>(&self, request: &R) -> Result<Reply<Option<R::Data>>, Error> {
-        let sealed = self.seal(request)?;
-        self.deliver::<R>(&sealed, &mut self.budget()).await
+        let prepared = self.prepare_request(request)?;
+        self.deliver::<R, _>(prepared, Ok, &mut ReportUnknown).await
     }
 
-    /// Validates, serializes and signs `request` for its first attempt (see [`sealed`]).
+    /// Validates, serializes and signs `request` for its first attempt (see [`prepared`]).
     ///
-    /// [`sealed`]: crate::sealed
-    pub(crate) fn seal<R: ApiRequest>(&self, request: &R) -> Result<Sealed, Error> {
-        seal(
+    /// [`prepared`]: crate::prepared
+    pub(crate) fn prepare_request<R: ApiRequest>(
+        &self,
+        request: &R,
+    ) -> Result<PreparedRequest, Error> {
+        PreparedRequest::new(
             request,
-            &self.inner.credentials,
-            &self.inner.profile,
+            &self.inner.signer,
             self.inner.clock.gateway_now_ms(),
         )
     }
 
-    /// A fresh retry budget for one logical call (its attempts and deadline).
-    pub(crate) fn budget(&self) -> Budget {
-        Budget::new(self.inner.retry)
-    }
-
-    /// Sends already-encoded bytes, retrying what the policy allows within `budget`.
-    pub(crate) async fn deliver<R: ApiRequest>(
+    /// Sends a prepared request as one logical call: each attempt's answer goes through
+    /// `accept`, failures are retried as the policy allows, and an outcome that stays unknown
+    /// goes to `reconcile` (see [`retry::run`]).
+    pub(crate) async fn deliver<R: ApiRequest, T>(
         &self,
-        sealed: &Sealed,
-        budget: &mut Budget,
-    ) -> Result<Reply<Option<R::Data>>, Error> {
+        mut prepared: PreparedRequest,
+        accept: impl Fn(Reply<Option<R::Data>>) -> Result<T, Error>,
+        reconcile: &mut impl Reconcile<T>,
+    ) -> Result<T, Error> {
+        let endpoint = Endpoint::of::<R>();
+        let uri = self
+            .inner
+            .base_url
+            .uri_for(R::PATH)
+            .map_err(Error::config)?;
         let span = CallSpan::start(R::PATH);
-        // The first attempt uses the signature computed while serializing; later ones are
-        // re-signed with a fresh `ts`.
-        let mut signature = sealed.first;
-        let outcome = loop {
-            #[cfg(feature = "tracing")]
-            let attempt = {
-                use tracing::Instrument;
-                let attempt = self
-                    .attempt::<R>(sealed.body.clone(), signature.take(), &span)
-                    .instrument(span.span());
-                // The overall deadline bounds every attempt too, not only the decision to retry.
-                within(budget, R::PATH, attempt).await
-            };
-            #[cfg(not(feature = "tracing"))]
-            let attempt = within(
-                budget,
-                R::PATH,
-                self.attempt::<R>(sealed.body.clone(), signature.take(), &span),
-            )
-            .await;
-            match attempt {
-                Ok(reply) => break Ok(reply),
-                Err(error) => match budget.next_wait(&error, R::READ_ONLY) {
-                    Some(wait) => {
-                        span.retrying(&error, wait);
-                        tokio::time::sleep(wait).await;
-                    }
-                    None => break Err(error),
-                },
-            }
-        };
+        let (accept, span_ref) = (&accept, &span);
+        let outcome = retry::run(
+            self.inner.retry,
+            endpoint,
+            &span,
+            || {
+                let request = prepared.next_attempt(&self.inner.signer, uri.clone(), || {
+                    self.inner.clock.gateway_now_ms()
+                });
+                span_ref.instrument(async move {
+                    self.exchange::<R>(request?, span_ref)
+                        .await
+                        .and_then(accept)
+                })
+            },
+            reconcile,
+        )
+        .await;
         span.finish(outcome.as_ref().err());
         outcome
     }
 
-    /// One exchange: sign `body` with the gateway's estimated now, send it, read the envelope.
-    async fn attempt<R: ApiRequest>(
+    /// One exchange: send the signed request, read the envelope, learn the gateway's clock.
+    async fn exchange<R: ApiRequest>(
         &self,
-        body: Bytes,
-        signature: Option<(u64, Signature)>,
+        http_request: http::Request<Bytes>,
         span: &CallSpan,
     ) -> Result<Reply<Option<R::Data>>, Error> {
-        let http_request = self.signed_request(R::PATH, body, signature)?;
         let sent_ms = now_ms();
         let response = self
             .inner
             .transport
             .send(http_request)
             .await
-            .map_err(|error| Error::transport(R::PATH, error))?;
+            .map_err(|error| Error::transport(Endpoint::of::<R>(), error))?;
         let received_ms = now_ms();
         let status = response.status();
         let (parts, body) = response.into_parts();
@@ -194,50 +185,14 @@ impl Client {
     /// useful for dry runs, logging what would be sent (the secret is not in it), and
     /// benchmarks.
     pub fn prepare<R: ApiRequest>(&self, request: &R) -> Result<http::Request<Bytes>, Error> {
-        let sealed = self.seal(request)?;
-        self.signed_request(R::PATH, sealed.body, sealed.first)
+        let uri = self
+            .inner
+            .base_url
+            .uri_for(R::PATH)
+            .map_err(Error::config)?;
+        self.prepare_request(request)?
+            .next_attempt(&self.inner.signer, uri, || self.gateway_now_ms())
     }
-
-    /// Builds the HTTP request: the given signature, or one over `body` with a fresh `ts`, and
-    /// `body` itself, uncopied.
-    fn signed_request(
-        &self,
-        path: &'static str,
-        body: Bytes,
-        signature: Option<(u64, Signature)>,
-    ) -> Result<http::Request<Bytes>, Error> {
-        let inner = &self.inner;
-        let (timestamp_ms, signature) = match signature {
-            Some(signed) => signed,
-            None => {
-                let timestamp_ms = inner.clock.gateway_now_ms();
-                let input = SignatureInput {
-                    access_key: inner.credentials.access_key(),
-                    timestamp_ms,
-                    biz_type: &inner.profile.biz_type,
-                    action: &inner.profile.action,
-                    body: &body,
-                    algorithm: inner.profile.algorithm,
-                };
-                let signature = compute_signature(&input, inner.credentials.access_secret());
-                (timestamp_ms, signature)
-            }
-        };
-        let uri = inner.base_url.uri_for(path).map_err(Error::config)?;
-        inner.headers.request(uri, body, timestamp_ms, &signature)
-    }
-}
-
-/// Runs `work` until the overall deadline of `budget`'s call; past it, a timeout error.
-pub(crate) async fn within<T>(
-    budget: &Budget,
-    endpoint: &'static str,
-    work: impl std::future::Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
-    let deadline = tokio::time::Instant::from_std(budget.deadline());
-    tokio::time::timeout_at(deadline, work)
-        .await
-        .unwrap_or_else(|_| Err(Error::deadline_passed(endpoint, budget.total())))
 }
 
 /// Reads the gateway's answer: the envelope, its code, and the payload.
@@ -256,7 +211,7 @@ fn read_answer<R: ApiRequest>(
             );
             if envelope.code != ResultCode::Success {
                 return Err(Error::api(
-                    R::PATH,
+                    Endpoint::of::<R>(),
                     envelope.code,
                     envelope.message,
                     envelope.trace_id,
@@ -266,7 +221,7 @@ fn read_answer<R: ApiRequest>(
                 // Paged endpoints may answer with the page at the top level.
                 None if R::DATA_MAY_BE_TOP_LEVEL => Some(
                     serde_json::from_slice::<R::Data>(body)
-                        .map_err(|error| Error::decode(R::PATH, status, error, body))?,
+                        .map_err(|error| Error::decode(Endpoint::of::<R>(), status, error, body))?,
                 ),
                 data => data,
             };
@@ -287,7 +242,7 @@ fn read_answer<R: ApiRequest>(
                 );
                 if envelope.code != ResultCode::Success {
                     return Err(Error::api(
-                        R::PATH,
+                        Endpoint::of::<R>(),
                         envelope.code,
                         envelope.message,
                         envelope.trace_id,
@@ -296,10 +251,15 @@ fn read_answer<R: ApiRequest>(
             }
             span.answered(status.as_u16(), None, None);
             if status.is_success() {
-                Err(Error::decode(R::PATH, status, typed_error, body))
+                Err(Error::decode(
+                    Endpoint::of::<R>(),
+                    status,
+                    typed_error,
+                    body,
+                ))
             } else {
                 Err(Error::http_status(
-                    R::PATH,
+                    Endpoint::of::<R>(),
                     status,
                     retry_after(headers),
                     body,
@@ -325,8 +285,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("credentials", &self.inner.credentials)
-            .field("algorithm", &self.inner.profile.algorithm)
+            .field("credentials", self.inner.signer.signer().credentials())
+            .field("algorithm", &self.inner.signer.signer().algorithm())
             .field("transport", &self.inner.transport)
             .finish()
     }

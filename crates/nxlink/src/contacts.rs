@@ -10,18 +10,8 @@ use nxlink_model::{
 };
 
 use crate::client::{Client, Reply};
-use crate::error::Error;
-use crate::telemetry;
-
-/// Contacts per call/append request unless configured otherwise.
-///
-/// 500 contacts of typical size make a body of about 100 KB: far below the 1 MiB request
-/// limit common in front of HTTP gateways, and few enough that one failed batch is cheap to
-/// retry. The API documents no maximum.
-pub const DEFAULT_BATCH_SIZE: usize = 500;
-
-/// Batches in flight at once unless configured otherwise.
-pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
+use crate::error::{Endpoint, Error};
+use crate::retry::{Budget, Reconcile, Settled};
 
 /// What happened to every contact of a batched append: each input contact is in exactly one of
 /// `submitted`, `already_present`, `rejected` or `failed`.
@@ -161,9 +151,10 @@ fn checked_answer(
     match problem {
         None => Ok(reply.data),
         Some(reason) => {
-            let cause = Error::decode(AppendBatch::PATH, http::StatusCode::OK, &reason, b"");
+            let endpoint = Endpoint::of::<AppendBatch<'_>>();
+            let cause = Error::decode(endpoint, http::StatusCode::OK, &reason, b"");
             Err(Error::outcome_unknown(
-                AppendBatch::PATH,
+                endpoint,
                 format!(
                     "the gateway answered code 0 but its answer does not account for the batch of {} \
                      contacts ({reason}); which of them were added is unknown",
@@ -172,6 +163,26 @@ fn checked_answer(
                 cause,
             ))
         }
+    }
+}
+
+/// Settles a batch whose answer was lost by sending it again: its contact ids are keys the
+/// gateway refuses to repeat. An answer it made no sense of is not re-sent (it may have acted).
+struct ResendKeyed {
+    resent: bool,
+}
+
+impl Reconcile<Option<AppendContactsResult>> for ResendKeyed {
+    async fn settle(
+        &mut self,
+        error: Error,
+        _budget: &Budget,
+    ) -> Settled<Option<AppendContactsResult>> {
+        if error.is_unreadable_answer() {
+            return Settled::Known(Err(error));
+        }
+        self.resent = true;
+        Settled::SendAgain(error)
     }
 }
 
@@ -219,7 +230,7 @@ impl Client {
         }
         request
             .validate()
-            .map_err(|errors| Error::validation(AppendContactsRequest::PATH, errors))?;
+            .map_err(|errors| Error::validation(Endpoint::of::<AppendContactsRequest>(), errors))?;
         Ok(self
             .send_batches(&request.list, 0, |contacts| request.batch(contacts))
             .await)
@@ -286,31 +297,19 @@ impl Client {
     /// what such a re-send accepted is in [`AppendReport::maybe_doubled`]. A code-0 answer
     /// that does not account for the batch is never re-sent: its outcome is unknown.
     async fn send_batch(&self, batch: &AppendBatch<'_>) -> Result<BatchAnswer, Error> {
-        let mut sealed = self.seal(batch)?;
-        let mut budget = self.budget();
-        let mut resent = false;
-        loop {
-            let answer = self.deliver::<AppendBatch<'_>>(&sealed, &mut budget).await;
-            // A re-send is signed afresh.
-            sealed.first = None;
-            match answer {
-                Err(error) if error.is_outcome_unknown() && !error.is_unreadable_answer() => {
-                    match budget.next_resend(&error) {
-                        Some(wait) => {
-                            telemetry::resending(AppendBatch::PATH, &error, wait);
-                            resent = true;
-                            tokio::time::sleep(wait).await;
-                        }
-                        None => return Err(error),
-                    }
-                }
-                Err(error) => return Err(error),
-                Ok(reply) => {
-                    return checked_answer(batch.list, reply)
-                        .map(|result| BatchAnswer { result, resent });
-                }
-            }
-        }
+        let prepared = self.prepare_request(batch)?;
+        let mut keyed = ResendKeyed { resent: false };
+        let result = self
+            .deliver::<AppendBatch<'_>, _>(
+                prepared,
+                |reply| checked_answer(batch.list, reply),
+                &mut keyed,
+            )
+            .await?;
+        Ok(BatchAnswer {
+            result,
+            resent: keyed.resent,
+        })
     }
 
     /// Deletes a contact that has not been dialled yet (`order/delete`).

@@ -4,8 +4,30 @@ use std::fmt;
 use std::time::Duration;
 
 use http::StatusCode;
-use nxlink_model::{ResultCode, ValidationErrors};
+use nxlink_model::{ApiRequest, ResultCode, ValidationErrors};
 use nxlink_transport::{RequestSent, TransportError, TransportErrorKind};
+
+/// The endpoint a failure belongs to, and whether sending its request again is harmless.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    path: &'static str,
+    read_only: bool,
+}
+
+impl Endpoint {
+    /// The endpoint of request type `R`.
+    pub(crate) const fn of<R: ApiRequest>() -> Self {
+        Endpoint {
+            path: R::PATH,
+            read_only: R::READ_ONLY,
+        }
+    }
+
+    /// Its path, e.g. `/openapi/aiagent/task/create`.
+    pub(crate) const fn path(self) -> &'static str {
+        self.path
+    }
+}
 
 /// What went wrong, broadly; match on it or use the `is_*` predicates on [`Error`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,7 +60,7 @@ pub struct Error {
 
 struct Inner {
     kind: ErrorKind,
-    endpoint: Option<&'static str>,
+    endpoint: Option<Endpoint>,
     detail: Detail,
 }
 
@@ -75,7 +97,7 @@ enum Detail {
 const EXCERPT_CHARS: usize = 200;
 
 impl Error {
-    fn new(kind: ErrorKind, endpoint: Option<&'static str>, detail: Detail) -> Self {
+    fn new(kind: ErrorKind, endpoint: Option<Endpoint>, detail: Detail) -> Self {
         Error {
             inner: Box::new(Inner {
                 kind,
@@ -85,7 +107,7 @@ impl Error {
         }
     }
 
-    pub(crate) fn validation(endpoint: &'static str, errors: ValidationErrors) -> Self {
+    pub(crate) fn validation(endpoint: Endpoint, errors: ValidationErrors) -> Self {
         Error::new(
             ErrorKind::Validation,
             Some(endpoint),
@@ -93,7 +115,7 @@ impl Error {
         )
     }
 
-    pub(crate) fn transport(endpoint: &'static str, error: TransportError) -> Self {
+    pub(crate) fn transport(endpoint: Endpoint, error: TransportError) -> Self {
         Error::new(
             ErrorKind::Transport,
             Some(endpoint),
@@ -102,7 +124,7 @@ impl Error {
     }
 
     pub(crate) fn api(
-        endpoint: &'static str,
+        endpoint: Endpoint,
         code: ResultCode,
         message: String,
         trace_id: Option<String>,
@@ -119,7 +141,7 @@ impl Error {
     }
 
     pub(crate) fn http_status(
-        endpoint: &'static str,
+        endpoint: Endpoint,
         status: StatusCode,
         retry_after: Option<Duration>,
         body: &[u8],
@@ -137,7 +159,7 @@ impl Error {
 
     /// A write whose effect is unknown: `what` says what may have happened, `cause` why the
     /// client could not tell.
-    pub(crate) fn outcome_unknown(endpoint: &'static str, what: String, cause: Error) -> Self {
+    pub(crate) fn outcome_unknown(endpoint: Endpoint, what: String, cause: Error) -> Self {
         Error::new(
             ErrorKind::OutcomeUnknown,
             Some(endpoint),
@@ -150,7 +172,7 @@ impl Error {
 
     /// The overall deadline of a call passed while waiting on `endpoint` (a timeout after
     /// which the request may have been sent).
-    pub(crate) fn deadline_passed(endpoint: &'static str, total: Duration) -> Self {
+    pub(crate) fn deadline_passed(endpoint: Endpoint, total: Duration) -> Self {
         let error = TransportError::new(TransportErrorKind::Timeout, RequestSent::Maybe)
             .with_source(format!(
                 "the call's overall deadline of {} s passed",
@@ -161,7 +183,7 @@ impl Error {
 
     /// A create not sent: tasks with its `userTaskId` exist already.
     pub(crate) fn already_exists(
-        endpoint: &'static str,
+        endpoint: Endpoint,
         user_task_id: String,
         task_ids: Vec<String>,
     ) -> Self {
@@ -185,7 +207,7 @@ impl Error {
     }
 
     pub(crate) fn decode(
-        endpoint: &'static str,
+        endpoint: Endpoint,
         status: StatusCode,
         reason: impl fmt::Display,
         body: &[u8],
@@ -212,7 +234,7 @@ impl Error {
 
     /// The endpoint path the failed call was for, when there was one.
     pub fn endpoint(&self) -> Option<&'static str> {
-        self.inner.endpoint
+        self.inner.endpoint.map(Endpoint::path)
     }
 
     /// Every violated rule, each with its JSON path, when the request was refused locally.
@@ -364,23 +386,38 @@ impl Error {
         }
     }
 
-    /// Whether a fresh attempt (re-signed, with a new `ts`) could succeed.
+    /// Whether the client sends the request again after this failure, attempts and deadline
+    /// permitting (each attempt re-signed with a fresh `ts`): exactly what its
+    /// [`RetryPolicy`](crate::RetryPolicy) acts on.
     ///
-    /// True for transient transport failures, expired timestamps, throttling (429) and
-    /// server errors (5xx). It says nothing about idempotency: a create whose outcome is
-    /// unknown must be reconciled, not blindly re-sent.
+    /// True when the request provably never reached the gateway, when the gateway declined it
+    /// (429, after the `Retry-After` it asks for), for an expired timestamp (retried once,
+    /// after correcting the clock), and for read-only endpoints also when the outcome is
+    /// unknown (timeouts, 5xx, unreadable answers). False for a write whose outcome is
+    /// unknown: a create or append is reconciled instead, never blindly re-sent.
     pub fn is_retryable(&self) -> bool {
-        match &self.inner.detail {
-            Detail::Transport(error) => !error.is_tls() && !error.is_body_too_large(),
-            Detail::Api { code, .. } => *code == ResultCode::TimestampExpired,
-            Detail::HttpStatus { status, .. } | Detail::Decode { status, .. } => {
-                *status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
-            }
-            Detail::Validation(_)
-            | Detail::Config(_)
-            | Detail::OutcomeUnknown { .. }
-            | Detail::AlreadyExists { .. } => false,
+        if self.is_timestamp_expired() {
+            return true;
         }
+        if self.is_validation() || self.is_auth() || self.is_business() {
+            return false;
+        }
+        if let Some(transport) = self.transport_error() {
+            if transport.is_tls() || transport.is_body_too_large() {
+                return false;
+            }
+            if transport.request_sent() == RequestSent::No {
+                return true;
+            }
+        }
+        // A 429 is the gateway declining to process the request at all: safe to send again
+        // after the wait it asks for, even for a write.
+        let throttled = self.http_status_code() == Some(StatusCode::TOO_MANY_REQUESTS);
+        let read_only = self
+            .inner
+            .endpoint
+            .is_some_and(|endpoint| endpoint.read_only);
+        throttled || (read_only && self.is_outcome_unknown())
     }
 }
 
@@ -413,7 +450,7 @@ fn describe(code: ResultCode) -> &'static str {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let on = self.inner.endpoint.unwrap_or("the client");
+        let on = self.endpoint().unwrap_or("the client");
         match &self.inner.detail {
             Detail::Validation(errors) => {
                 write!(

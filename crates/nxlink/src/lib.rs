@@ -32,19 +32,20 @@ mod contacts;
 mod error;
 mod lookups;
 mod pages;
+mod prepared;
 mod region;
 mod retry;
-mod sealed;
+mod signing;
 mod tasks;
 mod telemetry;
-mod wire;
 
 pub use builder::{
-    ClientBuilder, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
+    ClientBuilder, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, ENV_ACCESS_KEY,
+    ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
 };
 pub use client::{Client, Reply};
 pub use clock::ClockOffset;
-pub use contacts::{AppendReport, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, FailedBatch};
+pub use contacts::{AppendReport, FailedBatch};
 pub use error::{Error, ErrorKind};
 pub use region::{Region, UnknownRegion};
 pub use retry::RetryPolicy;

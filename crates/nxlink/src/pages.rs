@@ -4,7 +4,7 @@ use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use nxlink_model::{Page, PagedRequest};
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
 
 impl Client {
     /// Fetches one page of any paged endpoint. A code-0 answer that is not a page (no item
@@ -12,7 +12,7 @@ impl Client {
     pub async fn fetch_page<R: PagedRequest>(&self, request: &R) -> Result<Page<R::Item>, Error> {
         self.send(request).await?.data.ok_or_else(|| {
             Error::decode(
-                R::PATH,
+                Endpoint::of::<R>(),
                 http::StatusCode::OK,
                 "a successful answer carried no page",
                 b"",
@@ -52,7 +52,7 @@ impl Client {
                 let number = request.page_number();
                 let inconsistent = |what: String| {
                     Err(Error::decode(
-                        R::PATH,
+                        Endpoint::of::<R>(),
                         http::StatusCode::OK,
                         format!(
                             "the gateway's pages are inconsistent: {what}; the walk stopped after {read} items"

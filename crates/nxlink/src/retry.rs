@@ -1,20 +1,23 @@
-//! When and how long to wait before another attempt: jittered exponential backoff bounded by an
-//! attempt limit and an overall deadline.
+//! The one retry loop of the client, and when and how long it waits before another attempt:
+//! jittered exponential backoff bounded by an attempt limit and an overall deadline.
+//!
+//! Every call runs through [`run`]: attempts are retried while [`Error::is_retryable`] says
+//! so; a write whose outcome is still unknown goes to its [`Reconcile`] step, which either
+//! settles the call (found, or reported as unknown) or lets it be sent again.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use http::StatusCode;
-use nxlink_transport::RequestSent;
-
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
+use crate::telemetry::{self, CallSpan};
 
 /// How failed calls are retried. Every attempt is re-signed with a fresh `ts`.
 ///
-/// What is retried is decided per failure, not here: requests that provably never reached the
-/// gateway, 429 answers (the gateway declined to process them; `Retry-After` is honoured),
-/// expired timestamps (once, after correcting the clock), and for read-only endpoints also
-/// timeouts, 5xx and unreadable answers. Creates and appends whose outcome is unknown are reconciled
-/// instead (see the README's *Reliability* section).
+/// What is retried is what [`Error::is_retryable`] answers yes to: requests that provably
+/// never reached the gateway, 429 answers (the gateway declined to process them;
+/// `Retry-After` is honoured), expired timestamps (once, after correcting the clock), and for
+/// read-only endpoints also timeouts, 5xx and unreadable answers. Creates and appends whose
+/// outcome is unknown are reconciled instead (see the README's *Reliability* section).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -43,37 +46,47 @@ impl RetryPolicy {
     }
 
     /// Attempts in total, the first included (at least 1).
-    pub const fn max_attempts(mut self, attempts: u32) -> Self {
+    pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = if attempts == 0 { 1 } else { attempts };
         self
     }
 
     /// Upper bound of the first wait; each later bound doubles, up to `max_backoff`.
-    pub const fn initial_backoff(mut self, backoff: Duration) -> Self {
+    pub const fn with_initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
     }
 
     /// Largest wait between two attempts (a server's `Retry-After` may ask for more, within
     /// the deadline).
-    pub const fn max_backoff(mut self, backoff: Duration) -> Self {
+    pub const fn with_max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
     }
 
     /// Time after which no new attempt starts, counted from the first.
-    pub const fn deadline(mut self, deadline: Duration) -> Self {
+    pub const fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
     }
 
-    /// Attempts in total.
-    pub const fn attempts(&self) -> u32 {
+    /// Attempts in total, the first included.
+    pub const fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// The overall deadline.
-    pub const fn total_deadline(&self) -> Duration {
+    /// Upper bound of the first wait.
+    pub const fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// Largest wait between two attempts.
+    pub const fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// Time after which no new attempt starts, counted from the first.
+    pub const fn deadline(&self) -> Duration {
         self.deadline
     }
 
@@ -144,11 +157,12 @@ impl Budget {
         self.take(wait).then_some(wait)
     }
 
-    /// The wait before retrying after `error`, or `None` when it must not be retried.
-    ///
-    /// `read_only` requests may also be retried when the outcome is unknown (timeouts, 5xx,
-    /// 429, unreadable answers): sending them again changes nothing.
-    pub(crate) fn next_wait(&mut self, error: &Error, read_only: bool) -> Option<Duration> {
+    /// The wait before retrying after `error`, or `None` when it must not be retried (see
+    /// [`Error::is_retryable`]) or the budget is spent.
+    pub(crate) fn next_wait(&mut self, error: &Error) -> Option<Duration> {
+        if !error.is_retryable() {
+            return None;
+        }
         if error.is_timestamp_expired() {
             // The clock was corrected from the refusal's Date header: one immediate retry.
             if self.clock_retry_used {
@@ -157,31 +171,90 @@ impl Budget {
             self.clock_retry_used = true;
             return self.take(Duration::ZERO).then_some(Duration::ZERO);
         }
-        if !retry_allowed(error, read_only) {
-            return None;
-        }
         let wait = self.policy.wait_before(self.made + 1, error.retry_after());
         self.take(wait).then_some(wait)
     }
 }
 
-/// Whether a failure may be retried: never reached the gateway, or harmless to repeat.
-fn retry_allowed(error: &Error, read_only: bool) -> bool {
-    if error.is_validation() || error.is_auth() || error.is_business() {
-        return false;
+/// What the reconcile step of a call found out about an outcome that was unknown.
+pub(crate) enum Settled<T> {
+    /// The call ends with this: what was found, or an error saying what is unknown.
+    Known(Result<T, Error>),
+    /// The request provably did not take effect (or is keyed, so a repeat is refused as a
+    /// duplicate): send it again, within the budget.
+    SendAgain(Error),
+}
+
+/// The step that finds out what a write whose answer was lost did.
+pub(crate) trait Reconcile<T> {
+    /// Settles the call after `error`, an unknown outcome; work it does counts against
+    /// `budget`'s deadline.
+    fn settle(&mut self, error: Error, budget: &Budget) -> impl Future<Output = Settled<T>> + Send;
+}
+
+/// For reads and deletes: an unknown outcome is reported as it is.
+pub(crate) struct ReportUnknown;
+
+impl<T> Reconcile<T> for ReportUnknown {
+    async fn settle(&mut self, error: Error, _budget: &Budget) -> Settled<T> {
+        Settled::Known(Err(error))
     }
-    if let Some(transport) = error.transport_error() {
-        if transport.is_tls() || transport.is_body_too_large() {
-            return false;
+}
+
+/// Runs one logical call to `endpoint`: `attempt` until it succeeds or fails in a way the
+/// policy does not retry; then, for an unknown outcome, `reconcile` settles the call or has
+/// it sent again (a fresh round of attempts, within the same budget).
+pub(crate) async fn run<T, Attempt, Exchange>(
+    policy: RetryPolicy,
+    endpoint: Endpoint,
+    span: &CallSpan,
+    mut attempt: Attempt,
+    reconcile: &mut impl Reconcile<T>,
+) -> Result<T, Error>
+where
+    Attempt: FnMut() -> Exchange,
+    Exchange: Future<Output = Result<T, Error>>,
+{
+    let mut budget = Budget::new(policy);
+    loop {
+        let error = loop {
+            match within(&budget, endpoint, attempt()).await {
+                Ok(done) => return Ok(done),
+                Err(error) => match budget.next_wait(&error) {
+                    Some(wait) => {
+                        span.retrying(&error, wait);
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => break error,
+                },
+            }
+        };
+        if !error.is_outcome_unknown() {
+            return Err(error);
         }
-        if transport.request_sent() == RequestSent::No {
-            return true;
+        match reconcile.settle(error, &budget).await {
+            Settled::Known(outcome) => return outcome,
+            Settled::SendAgain(error) => match budget.next_resend(&error) {
+                Some(wait) => {
+                    telemetry::resending(endpoint.path(), &error, wait);
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Err(error),
+            },
         }
     }
-    // A 429 is the gateway declining to process the request at all: safe to send again
-    // after the wait it asks for, even for a write.
-    let throttled = error.http_status_code() == Some(StatusCode::TOO_MANY_REQUESTS);
-    throttled || (read_only && error.is_outcome_unknown())
+}
+
+/// Runs `work` until the overall deadline of `budget`'s call; past it, a timeout error.
+pub(crate) async fn within<T>(
+    budget: &Budget,
+    endpoint: Endpoint,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let deadline = tokio::time::Instant::from_std(budget.deadline());
+    tokio::time::timeout_at(deadline, work)
+        .await
+        .unwrap_or_else(|_| Err(Error::deadline_passed(endpoint, budget.total())))
 }
 
 impl Default for RetryPolicy {
@@ -217,7 +290,10 @@ mod tests {
 
     #[test]
     fn disabled_means_one_attempt_and_zero_is_clamped() {
-        assert_eq!(RetryPolicy::disabled().attempts(), 1);
-        assert_eq!(RetryPolicy::standard().max_attempts(0).attempts(), 1);
+        assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+        assert_eq!(
+            RetryPolicy::standard().with_max_attempts(0).max_attempts(),
+            1
+        );
     }
 }

@@ -2,13 +2,14 @@
 
 use futures_util::{Stream, TryStreamExt};
 use nxlink_model::{
-    ApiRequest, AppendBatch, CreateTaskHead, CreateTaskRequest, CreateTaskResult, ListTasksRequest,
-    Page, RejectedContact, TaskInfo, TaskStatus,
+    AppendBatch, CreateTaskHead, CreateTaskRequest, CreateTaskResult, ListTasksRequest, Page,
+    RejectedContact, TaskInfo, TaskStatus,
 };
 
-use crate::client::{Client, within};
+use crate::client::Client;
 use crate::contacts::{AppendReport, FailedBatch};
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
+use crate::retry::{Budget, Reconcile, Settled, within};
 use crate::telemetry;
 
 /// A task the gateway created, with the contacts it refused (if any) kept in plain sight.
@@ -66,7 +67,7 @@ impl CreatedTask {
     fn reconciled(found: TaskInfo, sent_contacts: usize) -> Result<Self, Error> {
         let task_id = found.task_id.ok_or_else(|| {
             Error::decode(
-                ListTasksRequest::PATH,
+                Endpoint::of::<ListTasksRequest>(),
                 http::StatusCode::OK,
                 "a task found by userTaskId carried no taskId",
                 b"",
@@ -107,7 +108,7 @@ impl CreatedTask {
 fn created(data: Option<CreateTaskResult>, trace_id: Option<String>) -> Result<CreatedTask, Error> {
     let result = data.ok_or_else(|| {
         Error::decode(
-            CreateTaskRequest::PATH,
+            Endpoint::of::<CreateTaskRequest>(),
             http::StatusCode::OK,
             "a successful task/create answer carried no `data`",
             b"",
@@ -115,7 +116,7 @@ fn created(data: Option<CreateTaskResult>, trace_id: Option<String>) -> Result<C
     })?;
     if result.task_id.trim().is_empty() {
         return Err(Error::decode(
-            CreateTaskRequest::PATH,
+            Endpoint::of::<CreateTaskRequest>(),
             http::StatusCode::OK,
             "a successful task/create answer carried no taskId",
             b"",
@@ -142,7 +143,7 @@ impl Client {
             // The head below only checks its own contacts.
             request
                 .validate()
-                .map_err(|errors| Error::validation(CreateTaskRequest::PATH, errors))?;
+                .map_err(|errors| Error::validation(Endpoint::of::<CreateTaskRequest>(), errors))?;
         }
         let generated = new_user_task_id();
         let mut head = request.head(batch_size);
@@ -185,7 +186,7 @@ impl Client {
             // Validated first: an invalid request costs no lookup.
             request
                 .validate()
-                .map_err(|errors| Error::validation(CreateTaskRequest::PATH, errors))?;
+                .map_err(|errors| Error::validation(Endpoint::of::<CreateTaskRequest>(), errors))?;
             let existing = self.find_tasks_by_user_task_id(user_task_id).await?;
             if !existing.is_empty() {
                 let ids = existing
@@ -193,7 +194,7 @@ impl Client {
                     .map(|task| task.task_id.unwrap_or_default())
                     .collect();
                 return Err(Error::already_exists(
-                    CreateTaskRequest::PATH,
+                    Endpoint::of::<CreateTaskRequest>(),
                     user_task_id.to_owned(),
                     ids,
                 ));
@@ -228,82 +229,23 @@ impl Client {
         request: &CreateTaskRequest,
         head: CreateTaskHead<'_>,
     ) -> Result<CreatedTask, Error> {
-        let mut sealed = self.seal(&head)?;
-        let user_task_id = head.user_task_id().unwrap_or_default();
-        // Tasks created before this call cannot be ours; a margin covers clock error.
-        let since = (self.gateway_now_ms() / 1000).saturating_sub(600);
-        let mut budget = self.budget();
-        loop {
-            let error = match self
-                .deliver::<CreateTaskHead<'_>>(&sealed, &mut budget)
-                .await
-                .and_then(|reply| created(reply.data, reply.trace_id))
-            {
-                Ok(task) => return Ok(task),
-                // Includes a code-0 answer that names no task: reconciled like a lost one.
-                Err(error) if error.is_outcome_unknown() => error,
-                Err(error) => return Err(error),
-            };
-            // A re-send is signed afresh.
-            sealed.first = None;
-            // The lookup counts against the same overall deadline as the create.
-            let lookup = within(
-                &budget,
-                ListTasksRequest::PATH,
-                self.find_task(request, user_task_id, since),
-            )
-            .await;
-            if let Ok(found) = &lookup {
-                telemetry::reconciled(user_task_id, found.is_some());
-            }
-            match lookup {
-                Ok(Some(found)) => return CreatedTask::reconciled(found, head.contacts().len()),
-                // After a timeout the gateway may still be working on the request: absent now
-                // does not prove absent later, so re-sending could create a second task.
-                Ok(None) if error.is_timeout() => {
-                    return Err(Error::outcome_unknown(
-                        CreateTaskRequest::PATH,
-                        format!(
-                            "task/create timed out after sending; no task with userTaskId \
-                             {user_task_id:?} exists yet, but the gateway may still create it: \
-                             look it up by that userTaskId before creating it again"
-                        ),
-                        error,
-                    ));
-                }
-                // The gateway answered, so it acted on the request somehow: an answer it did
-                // not make sense of is no proof that nothing was created.
-                Ok(None) if error.is_unreadable_answer() => {
-                    return Err(Error::outcome_unknown(
-                        CreateTaskRequest::PATH,
-                        format!(
-                            "task/create was answered with something that is not a created task, \
-                             and no task with userTaskId {user_task_id:?} is listed: it was not \
-                             sent again; look it up by that userTaskId before creating it again"
-                        ),
-                        error,
-                    ));
-                }
-                Ok(None) => match budget.next_resend(&error) {
-                    Some(wait) => {
-                        telemetry::resending(CreateTaskRequest::PATH, &error, wait);
-                        tokio::time::sleep(wait).await;
-                    }
-                    // Provably not created, and no attempt left.
-                    None => return Err(error),
-                },
-                Err(lookup) => {
-                    return Err(Error::outcome_unknown(
-                        CreateTaskRequest::PATH,
-                        format!(
-                            "task/create may have created the task with userTaskId {user_task_id:?} \
-                             (the answer was lost: {error}), and looking it up failed"
-                        ),
-                        lookup,
-                    ));
-                }
-            }
-        }
+        let prepared = self.prepare_request(&head)?;
+        let mut lookup = FindCreatedTask {
+            client: self,
+            request,
+            user_task_id: head.user_task_id().unwrap_or_default(),
+            // Tasks created before this call cannot be ours; a margin covers clock error.
+            since: (self.gateway_now_ms() / 1000).saturating_sub(600),
+            sent_contacts: head.contacts().len(),
+        };
+        self.deliver::<CreateTaskHead<'_>, _>(
+            prepared,
+            // A code-0 answer that names no task is an unknown outcome: reconciled like a
+            // lost one.
+            |reply| created(reply.data, reply.trace_id),
+            &mut lookup,
+        )
+        .await
     }
 
     /// Finds the task a create made, by its `userTaskId`, among tasks of that name created
@@ -326,6 +268,71 @@ impl Client {
             }
         }
         Ok(None)
+    }
+}
+
+/// Settles a create whose answer was lost: the task is looked up by its `userTaskId` and the
+/// create is sent again only when the task provably does not exist.
+struct FindCreatedTask<'a> {
+    client: &'a Client,
+    request: &'a CreateTaskRequest,
+    user_task_id: &'a str,
+    since: u64,
+    sent_contacts: usize,
+}
+
+impl Reconcile<CreatedTask> for FindCreatedTask<'_> {
+    async fn settle(&mut self, error: Error, budget: &Budget) -> Settled<CreatedTask> {
+        let endpoint = Endpoint::of::<CreateTaskRequest>();
+        let user_task_id = self.user_task_id;
+        // The lookup counts against the same overall deadline as the create.
+        let lookup = within(
+            budget,
+            Endpoint::of::<ListTasksRequest>(),
+            self.client
+                .find_task(self.request, user_task_id, self.since),
+        )
+        .await;
+        if let Ok(found) = &lookup {
+            telemetry::reconciled(user_task_id, found.is_some());
+        }
+        match lookup {
+            Ok(Some(found)) => Settled::Known(CreatedTask::reconciled(found, self.sent_contacts)),
+            // After a timeout the gateway may still be working on the request: absent now
+            // does not prove absent later, so re-sending could create a second task.
+            Ok(None) if error.is_timeout() => Settled::Known(Err(Error::outcome_unknown(
+                endpoint,
+                format!(
+                    "task/create timed out after sending; no task with userTaskId \
+                     {user_task_id:?} exists yet, but the gateway may still create it: \
+                     look it up by that userTaskId before creating it again"
+                ),
+                error,
+            ))),
+            // The gateway answered, so it acted on the request somehow: an answer it did
+            // not make sense of is no proof that nothing was created.
+            Ok(None) if error.is_unreadable_answer() => {
+                Settled::Known(Err(Error::outcome_unknown(
+                    endpoint,
+                    format!(
+                        "task/create was answered with something that is not a created task, \
+                     and no task with userTaskId {user_task_id:?} is listed: it was not \
+                     sent again; look it up by that userTaskId before creating it again"
+                    ),
+                    error,
+                )))
+            }
+            // Provably not created: sent again while attempts are left.
+            Ok(None) => Settled::SendAgain(error),
+            Err(lookup) => Settled::Known(Err(Error::outcome_unknown(
+                endpoint,
+                format!(
+                    "task/create may have created the task with userTaskId {user_task_id:?} \
+                     (the answer was lost: {error}), and looking it up failed"
+                ),
+                lookup,
+            ))),
+        }
     }
 }
 

@@ -33,10 +33,19 @@ impl CallSpan {
         }
     }
 
-    /// The span to run the call in.
-    #[cfg(feature = "tracing")]
-    pub(crate) fn span(&self) -> tracing::Span {
-        self.span.clone()
+    /// Runs one attempt of the call inside its span.
+    pub(crate) fn instrument<F: std::future::Future>(
+        &self,
+        attempt: F,
+    ) -> impl std::future::Future<Output = F::Output> {
+        #[cfg(feature = "tracing")]
+        {
+            tracing::Instrument::instrument(attempt, self.span.clone())
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            attempt
+        }
     }
 
     /// Records the gateway's answer.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use callback_server::{Callback, HEADER_TIMEOUT, MAX_CONNECTIONS};
 use nxlink::callbacks::{CallbackVerifier, DEFAULT_REPLAY_CAPACITY};
-use nxlink::sign::{SigningProfile, sign_request};
+use nxlink::sign::{Algorithm, Signer};
 use nxlink_testkit::demo_credentials;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -28,12 +28,8 @@ fn now_ms() -> u64 {
 /// A signed `POST /webhook/call`, as raw HTTP/1.1.
 fn signed_request(body: &str, ts_ms: u64) -> String {
     let credentials = demo_credentials();
-    let signed = sign_request(
-        &credentials,
-        &SigningProfile::default(),
-        ts_ms,
-        body.as_bytes(),
-    );
+    let signer = Signer::new(credentials, Algorithm::Md5);
+    let signed = signer.sign(ts_ms, body.as_bytes());
     let mut request = format!(
         "POST /webhook/call HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()

@@ -2,7 +2,7 @@
 //! run (nothing sent, no secret, a signature that verifies), and errors that say what to do.
 
 use nxlink::model::{ApiRequest, CreateTaskRequest, ListTasksRequest};
-use nxlink::sign::{AccessSecret, Algorithm, SignatureInput, verify};
+use nxlink::sign::{Algorithm, Credentials, Signer};
 use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator, Fault, FaultRule, Requests};
 
 use crate::common::{Gateway, TASK_JSON, nxlink};
@@ -182,16 +182,16 @@ fn dry_run_prints_a_verifiable_signed_request_and_sends_nothing() {
             header("algorithm"),
             (algorithm == Algorithm::Sha256).then_some("sha256")
         );
-        let input = SignatureInput {
-            access_key: DEMO_ACCESS_KEY,
-            timestamp_ms: header("ts").expect("ts").parse().expect("a number"),
-            biz_type: "100",
-            action: "nxai",
-            body: body.as_bytes(),
+        let signer = Signer::new(
+            Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET),
             algorithm,
-        };
-        let secret = AccessSecret::new(DEMO_ACCESS_SECRET);
-        verify(&input, &secret, header("sign").expect("sign")).expect("the printed sign verifies");
+        );
+        let ts = header("ts").expect("ts").parse().expect("a number");
+        assert_eq!(
+            header("sign").expect("sign"),
+            signer.sign(ts, body.as_bytes()).signature().as_str(),
+            "the printed sign verifies"
+        );
         // The body is the documented create, with the CSV contact and a userTaskId.
         let parsed = CreateTaskRequest::from_json(body.as_bytes()).expect("a valid create body");
         assert_eq!(parsed.call_list.len(), 1);

@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use nxlink_sign::{Algorithm, Credentials, SigningProfile, sign_request};
+use nxlink_sign::{Algorithm, Credentials, Signer};
 use nxlink_testkit::{Emulator, ManualClock};
 use serde_json::Value;
 
@@ -108,8 +108,9 @@ pub fn signed(
     ts: u64,
     body: &[u8],
 ) -> Vec<(String, String)> {
-    let profile = SigningProfile::ai_agent(algorithm);
-    let mut headers: Vec<(String, String)> = sign_request(credentials, &profile, ts, body)
+    let signer = Signer::new(credentials.clone(), algorithm);
+    let mut headers: Vec<(String, String)> = signer
+        .sign(ts, body)
         .iter()
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect();

@@ -10,12 +10,12 @@ use std::io;
 use std::sync::mpsc;
 
 use bytes::{BufMut, Bytes, BytesMut};
+use http::Uri;
 use nxlink_model::{ApiRequest, EncodeError};
-use nxlink_sign::{
-    Algorithm, Credentials, Signature, SigningProfile, StreamingSigner, begin_signature,
-};
+use nxlink_sign::{Algorithm, BodySigner};
 
-use crate::error::Error;
+use crate::error::{Endpoint, Error};
+use crate::signing::{RequestSigner, Stamp};
 
 /// Bodies expected to be at least this large are hashed while they are written.
 const PIPELINE_THRESHOLD: usize = 256 * 1024;
@@ -24,44 +24,63 @@ const PIECE: usize = 64 * 1024;
 /// Size of the staging buffer between the serializer and the body buffer.
 const STAGING: usize = 8 * 1024;
 
-/// A request ready to send: its body, and the signature for its first attempt.
-#[derive(Debug, Clone)]
-pub(crate) struct Sealed {
-    /// The exact body bytes, shared by every attempt.
-    pub(crate) body: Bytes,
-    /// `ts` and signature for the first attempt, computed while serializing.
-    pub(crate) first: Option<(u64, Signature)>,
+/// A request ready to send: its exact body, shared by every attempt, and the signature made
+/// while it was serialized, which the first attempt uses up.
+#[derive(Debug)]
+pub(crate) struct PreparedRequest {
+    body: Bytes,
+    first: Option<Stamp>,
 }
 
-/// Validates, serializes and signs `request` for time `timestamp_ms`.
-pub(crate) fn seal<R: ApiRequest>(
-    request: &R,
-    credentials: &Credentials,
-    profile: &SigningProfile,
-    timestamp_ms: u64,
-) -> Result<Sealed, Error> {
-    let signer = begin_signature(credentials, profile, timestamp_ms);
-    let hint = request.encoded_size_hint();
-    let (body, signer) = if hint < PIPELINE_THRESHOLD {
-        let body = nxlink_model::encode(request)
-            .map(Bytes::from)
-            .map_err(encode_error::<R>)?;
-        let mut signer = signer;
-        signer.update(&body);
-        (body, signer)
-    } else {
-        pipelined(request, signer, hint, profile.algorithm)?
-    };
-    let signature = signer.finish(credentials.access_secret());
-    Ok(Sealed {
-        body,
-        first: Some((timestamp_ms, signature)),
-    })
+impl PreparedRequest {
+    /// Validates, serializes and signs `request` for time `timestamp_ms`.
+    pub(crate) fn new<R: ApiRequest>(
+        request: &R,
+        signer: &RequestSigner,
+        timestamp_ms: u64,
+    ) -> Result<Self, Error> {
+        let body_signer = signer.signer().begin(timestamp_ms);
+        let hint = request.encoded_size_hint();
+        let (body, body_signer) = if hint < PIPELINE_THRESHOLD {
+            let body = nxlink_model::encode(request)
+                .map(Bytes::from)
+                .map_err(encode_error::<R>)?;
+            let mut body_signer = body_signer;
+            body_signer.update(&body);
+            (body, body_signer)
+        } else {
+            pipelined(request, body_signer, hint, signer.signer().algorithm())?
+        };
+        let signature = *body_signer.finish().signature();
+        Ok(PreparedRequest {
+            body,
+            first: Some(Stamp {
+                timestamp_ms,
+                signature,
+            }),
+        })
+    }
+
+    /// The HTTP request of the next attempt: the first uses the signature made while
+    /// serializing, every later one is signed afresh for `now_ms()` (the gateway refuses a
+    /// `ts` more than 60 s old). The body is shared, never copied.
+    pub(crate) fn next_attempt(
+        &mut self,
+        signer: &RequestSigner,
+        uri: Uri,
+        now_ms: impl FnOnce() -> u64,
+    ) -> Result<http::Request<Bytes>, Error> {
+        let stamp = match self.first.take() {
+            Some(stamp) => stamp,
+            None => signer.sign(now_ms(), &self.body),
+        };
+        signer.request(uri, self.body.clone(), stamp)
+    }
 }
 
 fn encode_error<R: ApiRequest>(error: EncodeError) -> Error {
     match error {
-        EncodeError::Invalid(errors) => Error::validation(R::PATH, errors),
+        EncodeError::Invalid(errors) => Error::validation(Endpoint::of::<R>(), errors),
         other => Error::config(format!("could not serialize the request: {other}")),
     }
 }
@@ -71,12 +90,12 @@ fn encode_error<R: ApiRequest>(error: EncodeError) -> Error {
 /// validates after writing; SHA-256 (hardware-accelerated on most CPUs) is faster, so the
 /// hashing thread validates first while the opening pieces are written. Nothing leaves unless
 /// validation passed.
-fn pipelined<R: ApiRequest>(
+fn pipelined<'s, R: ApiRequest>(
     request: &R,
-    signer: StreamingSigner,
+    signer: BodySigner<'s>,
     hint: usize,
     algorithm: Algorithm,
-) -> Result<(Bytes, StreamingSigner), Error> {
+) -> Result<(Bytes, BodySigner<'s>), Error> {
     let validate_while_hashing = algorithm == Algorithm::Sha256;
     std::thread::scope(|scope| {
         let (to_hasher, pieces) = mpsc::channel::<BytesMut>();
@@ -109,7 +128,7 @@ fn pipelined<R: ApiRequest>(
             .join()
             .map_err(|_| Error::config("the body hashing thread failed"))?;
         if let Some(Err(errors)) = valid_here.or(valid_there) {
-            return Err(Error::validation(R::PATH, errors));
+            return Err(Error::validation(Endpoint::of::<R>(), errors));
         }
         written
             .map_err(io::Error::from)
