@@ -3,94 +3,21 @@
 //! config file (see `config_file`); each value remembers where it came from, for
 //! `nxlink config show`.
 
-use std::fmt;
-use std::path::PathBuf;
-
 use nxlink::sign::{Algorithm, Credentials};
 use nxlink::{
     Client, ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
-    Region, RetryPolicy,
+    RetryPolicy,
 };
 
 use crate::cli::{BatchArgs, ConnectionArgs};
 use crate::config_file::{ConfigLocation, locate_config, profile_layer};
+use crate::config_layer::{Destination, Layer, Secret, Source, Sourced, parse_setting};
 use crate::errors::CliError;
 
 /// Environment variable naming the profile to use.
 pub(crate) const ENV_PROFILE: &str = "NXLINK_PROFILE";
 /// The profile used when none is named.
 pub(crate) const DEFAULT_PROFILE: &str = "default";
-
-/// Where a setting came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// A command-line flag, e.g. `--access-key`.
-    Flag(&'static str),
-    /// An environment variable.
-    Env(&'static str),
-    /// A key of the profile in use.
-    Profile {
-        /// The config file.
-        file: PathBuf,
-        /// The profile's name.
-        profile: String,
-        /// The key, e.g. `access_key`.
-        key: &'static str,
-    },
-    /// Nothing set it: the built-in default.
-    Default,
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Flag(flag) => write!(f, "flag {flag}"),
-            Source::Env(name) => write!(f, "env {name}"),
-            // The file is on the `config file` row of `config show`; errors name it too.
-            Source::Profile { profile, key, .. } => {
-                write!(f, "config file [profiles.{profile}] {key}")
-            }
-            Source::Default => f.write_str("default"),
-        }
-    }
-}
-
-/// A value and where it came from.
-#[derive(Clone, Debug)]
-pub(crate) struct Sourced<T> {
-    /// The value.
-    pub(crate) value: T,
-    /// Where it came from.
-    pub(crate) source: Source,
-}
-
-/// The access secret: never printed, not even by `Debug`.
-#[derive(Clone)]
-pub(crate) struct Secret(pub(crate) String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(nxlink::sign::REDACTED)
-    }
-}
-
-/// Where requests go.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Destination {
-    /// A regional gateway.
-    Region(Region),
-    /// A base URL of its own.
-    BaseUrl(String),
-}
-
-impl fmt::Display for Destination {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Destination::Region(region) => write!(f, "{} (region {region})", region.base_url()),
-            Destination::BaseUrl(url) => f.write_str(url),
-        }
-    }
-}
 
 /// Everything resolved: what to connect to, as whom, and from where each value came.
 #[derive(Clone, Debug)]
@@ -109,15 +36,6 @@ pub(crate) struct Settings {
     pub(crate) algorithm: Sourced<Algorithm>,
     /// Whether retries are off.
     pub(crate) no_retry: bool,
-}
-
-/// Values of one layer (flags, environment or profile), before merging.
-#[derive(Default)]
-pub(crate) struct Layer {
-    pub(crate) access_key: Option<Sourced<String>>,
-    pub(crate) access_secret: Option<Sourced<Secret>>,
-    pub(crate) destination: Option<Sourced<Destination>>,
-    pub(crate) algorithm: Option<Sourced<Algorithm>>,
 }
 
 impl Settings {
@@ -314,25 +232,10 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, CliError> {
     })
 }
 
-/// Parses a region or algorithm, naming where the bad value came from.
-pub(crate) fn parse_setting<T>(text: &str, source: &Source) -> Result<T, CliError>
-where
-    T: std::str::FromStr,
-    T::Err: fmt::Display,
-{
-    let place = match source {
-        Source::Profile { file, profile, key } => {
-            format!("{}: [profiles.{profile}] {key}", file.display())
-        }
-        other => other.to_string(),
-    };
-    text.parse()
-        .map_err(|error| CliError::usage(format!("{place}: {error}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nxlink::Region;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::{Destination, Layer, Secret, Source, Sourced, parse_setting};
+use crate::config_layer::{Destination, Layer, Secret, Source, Sourced, parse_setting};
 use crate::errors::{CliError, io_reason, stderr_line};
 
 /// The config file considered, and how it was chosen.

@@ -7,6 +7,8 @@ use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use nxlink::model::TaskStatus;
+
 use crate::cli::ListOutput;
 use crate::errors::CliError;
 
@@ -175,6 +177,19 @@ pub(crate) fn thousands(count: u64) -> String {
         grouped.push(digit);
     }
     grouped
+}
+
+/// A status as people say it.
+pub(crate) fn status_name(status: TaskStatus) -> String {
+    match status {
+        TaskStatus::Ready => "ready".to_owned(),
+        TaskStatus::InProgress => "in progress".to_owned(),
+        TaskStatus::Completed => "completed".to_owned(),
+        TaskStatus::Failed => "failed".to_owned(),
+        TaskStatus::Paused => "paused".to_owned(),
+        TaskStatus::PausedInsufficientBalance => "paused (balance)".to_owned(),
+        other => format!("status {}", other.as_i64()),
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use rusqlite::Connection;
 
 use crate::callback_args::StoreSelection;
 use crate::callback_store::{CallbackKind, open_for_reading};
-use crate::commands::tasks::time_flag;
 use crate::errors::CliError;
+use crate::timestamps::time_flag;
 
 /// One stored callback.
 #[derive(Debug)]

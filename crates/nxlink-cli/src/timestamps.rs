@@ -1,6 +1,8 @@
 //! Epoch seconds as people read and write them: `2026-03-25 08:00` (UTC) in tables, and
 //! `2026-03-25`, `2026-03-25T08:00[:00][Z]` or plain epoch seconds in filter flags.
 
+use crate::errors::CliError;
+
 /// Now, in epoch seconds (0 for a clock before 1970).
 pub(crate) fn now_epoch_seconds() -> i64 {
     now_epoch_ms() / 1000
@@ -41,6 +43,13 @@ pub(crate) fn format_utc(epoch_seconds: i64) -> String {
         of_day / 3_600,
         of_day % 3_600 / 60
     )
+}
+
+/// Reads a time flag.
+pub(crate) fn time_flag(flag: &str, text: &Option<String>) -> Result<Option<i64>, CliError> {
+    text.as_deref()
+        .map(|text| parse_time(text).map_err(|error| CliError::usage(format!("{flag}: {error}"))))
+        .transpose()
 }
 
 /// Reads a time flag: epoch seconds, or a UTC date with an optional time.

@@ -1,48 +1,15 @@
 //! call/list: the call records (dial attempts) of one task, with filters.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::absent::{empty_as_none, is_absent, null_as_default};
-use crate::call_record::CallRecord;
+use crate::call_record::{CallRecord, CallResult};
 use crate::lenient::{self, int};
 use crate::page::paged_request;
 use crate::page::{Page, validate_paging};
 use crate::request::ApiRequest;
 use crate::rules;
 use crate::validation::{ValidationErrors, Violations};
-
-/// A call-result code (`callResult`). The code list is undocumented — only that results
-/// 1, 3, 17 and 21 carry a conversation tag (`userIntent`) — so this is a transparent
-/// integer rather than an enum: guessing names would mislead, and any code the server
-/// sends reads and writes back unchanged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CallResult(pub i64);
-
-impl CallResult {
-    /// The results that carry a `userIntent` tag, the only fact the spec gives about codes.
-    pub const WITH_USER_INTENT: [CallResult; 4] =
-        [CallResult(1), CallResult(3), CallResult(17), CallResult(21)];
-
-    /// True for the results after which a conversation tag (`userIntent`) is recorded.
-    pub fn has_user_intent(self) -> bool {
-        Self::WITH_USER_INTENT.contains(&self)
-    }
-}
-
-impl From<i64> for CallResult {
-    fn from(code: i64) -> Self {
-        Self(code)
-    }
-}
-
-impl fmt::Display for CallResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// Body of `POST /openapi/aiagent/call/list` (spec §4.1). Filters left `None` (or empty)
 /// are not sent.

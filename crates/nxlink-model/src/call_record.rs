@@ -1,12 +1,44 @@
 //! A call record: one dial attempt of one contact, as call/list returns it and as the
 //! call-record callback delivers it.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::absent::null_as_default;
-use crate::call_list::CallResult;
 use crate::lenient::{int, text};
+
+/// A call-result code (`callResult`). The code list is undocumented — only that results
+/// 1, 3, 17 and 21 carry a conversation tag (`userIntent`) — so this is a transparent
+/// integer rather than an enum: guessing names would mislead, and any code the server
+/// sends reads and writes back unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CallResult(pub i64);
+
+impl CallResult {
+    /// The results that carry a `userIntent` tag, the only fact the spec gives about codes.
+    pub const WITH_USER_INTENT: [CallResult; 4] =
+        [CallResult(1), CallResult(3), CallResult(17), CallResult(21)];
+
+    /// True for the results after which a conversation tag (`userIntent`) is recorded.
+    pub fn has_user_intent(self) -> bool {
+        Self::WITH_USER_INTENT.contains(&self)
+    }
+}
+
+impl From<i64> for CallResult {
+    fn from(code: i64) -> Self {
+        Self(code)
+    }
+}
+
+impl fmt::Display for CallResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// One call (dial attempt), spec §4.1. Every field is optional because none is promised in
 /// every record (the callback page lists only part of them); numbers may arrive as strings

@@ -80,8 +80,8 @@ pub mod window;
 pub mod zone;
 
 pub use append::{AppendBatch, AppendContactsRequest, AppendContactsResult};
-pub use call_list::{CallResult, ListCallsRequest};
-pub use call_record::{CallAttribute, CallRecord};
+pub use call_list::ListCallsRequest;
+pub use call_record::{CallAttribute, CallRecord, CallResult};
 pub use callback::{CALLBACK_ACK_BODY, CallRecordCallback, CallbackAck, TaskStatusCallback};
 pub use contact::{Contact, Variable, validate_contact, validate_contact_list};
 pub use flow::{Flow, ListFlowsRequest};

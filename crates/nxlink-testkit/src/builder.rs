@@ -12,24 +12,26 @@ use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 
 use crate::accounts::{Accounts, demo_credentials};
-use crate::backend::Backend;
-use crate::callbacks::{self, Outbox, Queue};
+use crate::call_outcome::CallOutcome;
+use crate::callback_delivery;
+use crate::callbacks::{Outbox, Queue};
 use crate::catalog::Catalog;
 use crate::clock::{Clock, SystemClock};
 use crate::contact::StoredContact;
 use crate::emulator::Emulator;
 use crate::error::EmulatorError;
 use crate::faults::{FaultRule, Faults};
+use crate::gateway_state::GatewayState;
 use crate::ids::IdSource;
 use crate::numbers::NumberPolicy;
-use crate::outcome::{CallOutcome, OutcomeRule};
+use crate::outcome::OutcomeRule;
 use crate::page::PageShape;
 use crate::recorder::Recorder;
 use crate::redelivery::RedeliverySchedule;
 use crate::repeats::{RepeatedContactIds, RepeatedUserTaskIds};
 use crate::server;
 use crate::simulation::{self, DEFAULT_SIMULATION_STEP, Simulation};
-use crate::state::Store;
+use crate::task_table::SharedTasks;
 
 /// Default cap on a request body: 64 MiB. Larger bodies get HTTP 413 unread.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -265,11 +267,11 @@ impl EmulatorBuilder {
             faults.add(rule);
         }
         let (outbox, queue) = Outbox::new(self.redelivery, self.callback_concurrency);
-        let backend = Arc::new(Backend {
+        let gateway = Arc::new(GatewayState {
             accounts,
             clock: self.clock,
             skew_ms: AtomicI64::new(0),
-            store: Store::default(),
+            tasks: SharedTasks::default(),
             catalog: self.catalog,
             numbers: self.numbers,
             outcomes: self.outcomes,
@@ -288,7 +290,7 @@ impl EmulatorBuilder {
         let (stop_tx, stop_rx) = watch::channel(false);
         let (ready_tx, ready_rx) = oneshot::channel::<io::Result<Handle>>();
         let (finished_tx, finished_rx) = oneshot::channel();
-        let server_backend = Arc::clone(&backend);
+        let server_backend = Arc::clone(&gateway);
         std::thread::Builder::new()
             .name(format!("nxlink-emulator-{}", addr.port()))
             .spawn(move || {
@@ -307,10 +309,11 @@ impl EmulatorBuilder {
             }
         };
         if let Some(speedup) = self.realtime {
-            simulation::run_realtime(&backend, &runtime, speedup)
+            gateway
+                .run_realtime(&runtime, speedup)
                 .map_err(EmulatorError::Simulation)?;
         }
-        Ok(Emulator::new(addr, backend, runtime, stop_tx, finished_rx))
+        Ok(Emulator::new(addr, gateway, runtime, stop_tx, finished_rx))
     }
 }
 
@@ -318,7 +321,7 @@ impl EmulatorBuilder {
 /// a bounded wind-down.
 fn run_server(
     listener: std::net::TcpListener,
-    backend: Arc<Backend>,
+    gateway: Arc<GatewayState>,
     queue: Queue,
     stop: watch::Receiver<bool>,
     ready: oneshot::Sender<io::Result<Handle>>,
@@ -339,9 +342,9 @@ fn run_server(
     runtime.block_on(async move {
         match tokio::net::TcpListener::from_std(listener) {
             Ok(listener) => {
-                tokio::spawn(callbacks::deliver_all(queue, Arc::clone(&backend)));
+                tokio::spawn(callback_delivery::deliver_all(queue, Arc::clone(&gateway)));
                 let _ = ready.send(Ok(handle));
-                server::serve(listener, backend, stop).await;
+                server::serve(listener, gateway, stop).await;
             }
             Err(error) => {
                 let _ = ready.send(Err(error));
@@ -349,4 +352,17 @@ fn run_server(
         }
     });
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN_TIMEOUT);
+}
+
+impl Emulator {
+    /// A builder, to choose accounts, address, clock, catalog, policies and faults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator on `127.0.0.1` with an ephemeral port, accepting the demo account
+    /// ([`crate::DEMO_ACCESS_KEY`] / [`crate::DEMO_ACCESS_SECRET`]).
+    pub async fn start() -> Result<Emulator, EmulatorError> {
+        Emulator::builder().start().await
+    }
 }

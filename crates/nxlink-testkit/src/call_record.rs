@@ -8,10 +8,10 @@
 use nxlink_model::{CallAttribute, CallRecord};
 use serde_json::Map;
 
+use crate::call_outcome::CallOutcome;
 use crate::catalog::Catalog;
-use crate::dialer::ActiveCall;
-use crate::outcome::{CallOutcome, user_intent};
-use crate::state::TaskEntry;
+use crate::outcome::user_intent;
+use crate::task_table::{ActiveCall, TaskEntry};
 
 /// The record of `call`, which just ended; `last` marks the contact's final attempt.
 pub(crate) fn finished(

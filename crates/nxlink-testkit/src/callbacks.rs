@@ -1,4 +1,6 @@
-//! Delivering callbacks: signed JSON POSTs from the emulated gateway to the customer's URLs.
+//! Callbacks the emulated gateway owes the customer: what each carries, the queue between
+//! their producers and the delivery worker, and the record of every delivery attempt (the
+//! delivery itself is [`crate::callback_delivery`]).
 //!
 //! Each callback is signed like an API request ([`crate::SignedCallback`]: headers
 //! `accessKey`, `ts` from the emulator's clock, `bizType` 100, `action` nxai, `sign` = MD5
@@ -13,19 +15,13 @@
 //! ([`crate::Emulator::callback_deliveries`]). Request handling never waits for a delivery:
 //! producers only queue.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http::Uri;
-use http_body_util::BodyExt;
-use hyper_util::rt::TokioIo;
 use nxlink_sign::Credentials;
-use tokio::net::TcpStream;
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 
-use crate::backend::Backend;
-use crate::callback_signer::SignedCallback;
 use crate::lock::lock;
 use crate::redelivery::RedeliverySchedule;
 
@@ -107,8 +103,8 @@ pub(crate) struct Callback {
 pub(crate) struct Outbox {
     queue: mpsc::UnboundedSender<Callback>,
     produced: AtomicU64,
-    schedule: RedeliverySchedule,
-    concurrency: usize,
+    pub(crate) schedule: RedeliverySchedule,
+    pub(crate) concurrency: usize,
     /// Callbacks queued and not yet finished (all attempts done).
     pending: watch::Sender<usize>,
     deliveries: Mutex<Vec<CallbackDelivery>>,
@@ -116,7 +112,7 @@ pub(crate) struct Outbox {
 
 /// The worker's end of the queue.
 #[derive(Debug)]
-pub(crate) struct Queue(mpsc::UnboundedReceiver<Callback>);
+pub(crate) struct Queue(pub(crate) mpsc::UnboundedReceiver<Callback>);
 
 impl Outbox {
     /// An outbox and the queue its worker reads.
@@ -143,7 +139,8 @@ impl Outbox {
         }
     }
 
-    fn done(&self) {
+    /// Counts a queued callback as finished (delivered or given up on).
+    pub(crate) fn done(&self) {
         self.pending
             .send_modify(|pending| *pending = pending.saturating_sub(1));
     }
@@ -163,127 +160,8 @@ impl Outbox {
         lock(&self.deliveries).clone()
     }
 
-    fn record(&self, delivery: CallbackDelivery) {
+    /// Keeps one delivery attempt.
+    pub(crate) fn record(&self, delivery: CallbackDelivery) {
         lock(&self.deliveries).push(delivery);
-    }
-}
-
-/// The delivery worker: sends queued callbacks, as many at once as configured (acquiring
-/// a slot before taking the next keeps one-at-a-time delivery in order), until the queue
-/// closes.
-pub(crate) async fn deliver_all(mut queue: Queue, backend: Arc<Backend>) {
-    let slots = Arc::new(Semaphore::new(backend.outbox.concurrency));
-    loop {
-        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
-            return;
-        };
-        let Some(callback) = queue.0.recv().await else {
-            return;
-        };
-        let backend = Arc::clone(&backend);
-        tokio::spawn(async move {
-            deliver(&backend, &callback).await;
-            backend.outbox.done();
-            drop(slot);
-        });
-    }
-}
-
-/// Sends one callback, retrying on the schedule, recording every attempt.
-async fn deliver(backend: &Backend, callback: &Callback) {
-    let schedule = backend.outbox.schedule;
-    for attempt in 1..=schedule.attempts() {
-        let ts = u64::try_from(backend.now_ms()).unwrap_or(0);
-        let outcome = match target(&callback.url) {
-            Ok(uri) => {
-                let timeout = schedule.attempt_timeout();
-                match tokio::time::timeout(timeout, post(uri, callback, ts)).await {
-                    Ok(Ok(status)) => DeliveryOutcome::Status(status),
-                    Ok(Err(error)) => DeliveryOutcome::Failed(error),
-                    Err(_) => DeliveryOutcome::Failed(format!(
-                        "no answer within {} ms",
-                        timeout.as_millis()
-                    )),
-                }
-            }
-            Err(why) => DeliveryOutcome::Undeliverable(why),
-        };
-        let delivery = CallbackDelivery {
-            callback: callback.number,
-            kind: callback.kind,
-            url: callback.url.clone(),
-            body: callback.body.clone(),
-            attempt,
-            ts,
-            outcome,
-        };
-        let finished = delivery.is_delivered()
-            || matches!(delivery.outcome, DeliveryOutcome::Undeliverable(_));
-        backend.outbox.record(delivery);
-        if finished {
-            return;
-        }
-        if attempt < schedule.attempts() {
-            tokio::time::sleep(schedule.pause_after(attempt)).await;
-        }
-    }
-}
-
-/// The URL as something the emulator can POST to: plain `http` with a host.
-fn target(url: &str) -> Result<Uri, String> {
-    let uri: Uri = url
-        .parse()
-        .map_err(|error| format!("not a URL ({error})"))?;
-    match uri.scheme_str() {
-        Some("http") if uri.host().is_some() => Ok(uri),
-        Some("http") => Err("the URL has no host".to_owned()),
-        Some("https") => Err("https is not supported by the emulator (no TLS client)".to_owned()),
-        _ => Err("only http:// URLs can be delivered to".to_owned()),
-    }
-}
-
-/// One signed POST; the answer's status.
-async fn post(uri: Uri, callback: &Callback, ts: u64) -> Result<u16, String> {
-    let host = uri.host().unwrap_or_default();
-    // IPv6 literals come bracketed in URLs but not in socket addresses.
-    let bare_host = host.trim_start_matches('[').trim_end_matches(']');
-    let port = uri.port_u16().unwrap_or(80);
-    let stream = TcpStream::connect((bare_host, port))
-        .await
-        .map_err(|error| format!("cannot connect: {error}"))?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|error| format!("HTTP handshake failed: {error}"))?;
-    // The connection ends by itself once the sender is dropped.
-    tokio::spawn(connection);
-
-    let signed = SignedCallback::new(&callback.credentials, ts, callback.body.clone());
-    let request = signed
-        .request_to(&uri)
-        .map_err(|error| format!("cannot build the request: {error}"))?;
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|error| format!("no answer: {error}"))?;
-    let status = response.status().as_u16();
-    // Reading the (small) answer lets the receiver finish cleanly; its content is unused.
-    let _ = response.into_body().collect().await;
-    Ok(status)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_plain_http_urls_are_targets() {
-        assert!(target("http://127.0.0.1:8080/hook?x=1").is_ok());
-        assert!(target("http://[::1]:9/").is_ok());
-        let https = target("https://example.com/webhook").expect_err("https");
-        assert!(https.contains("https"), "{https}");
-        assert!(target("ftp://example.com/").is_err());
-        assert!(target("not a url").is_err());
-        assert!(target("/relative").is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use nxlink_model::Contact;
 
-use crate::outcome::CallOutcome;
+use crate::call_outcome::CallOutcome;
 
 /// Where a contact stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

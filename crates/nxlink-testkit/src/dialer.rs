@@ -22,31 +22,18 @@ use nxlink_model::{StartMode, TaskStatus};
 
 use crate::accounts::Accounts;
 use crate::calendar::local_time;
+use crate::call_outcome::CallOutcome;
 use crate::call_record;
 use crate::callbacks::Callback;
 use crate::catalog::Catalog;
 use crate::contact::ContactState;
 use crate::ids::IdSource;
 use crate::notify;
-use crate::outcome::{CallOutcome, OutcomeRule, Timing, timing};
-use crate::state::{RowIds, TaskEntry, World};
+use crate::outcome::{OutcomeRule, timing};
+use crate::task_table::{ActiveCall, RowIds, TaskEntry, TaskTable};
 
 /// Concurrent calls of a task whose `maxCall` is 0 or absent.
 pub const DEFAULT_MAX_CALL: u32 = 10;
-
-/// A call in progress.
-#[derive(Debug, Clone)]
-pub(crate) struct ActiveCall {
-    /// Position of the contact in its task.
-    pub(crate) position: usize,
-    /// 1 for the first attempt of the contact.
-    pub(crate) attempt: u32,
-    pub(crate) call_id: String,
-    pub(crate) outcome: CallOutcome,
-    pub(crate) timing: Timing,
-    pub(crate) start_ms: i64,
-    pub(crate) end_ms: i64,
-}
 
 /// What a step needs besides the tasks.
 #[derive(Debug, Clone, Copy)]
@@ -58,9 +45,9 @@ pub(crate) struct Context<'a> {
 }
 
 /// Runs one step at `now_ms` over every task; returns the callbacks it produced, in order.
-pub(crate) fn step(world: &mut World, now_ms: i64, context: Context<'_>) -> Vec<Callback> {
+pub(crate) fn step(table: &mut TaskTable, now_ms: i64, context: Context<'_>) -> Vec<Callback> {
     let mut callbacks = Vec::new();
-    let (tasks, rows) = world.tasks_mut();
+    let (tasks, rows) = table.tasks_mut();
     for entry in tasks {
         step_task(entry, now_ms, rows, context, &mut callbacks);
     }

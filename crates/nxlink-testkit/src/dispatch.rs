@@ -12,31 +12,31 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
 use nxlink_model::ResultCode;
 
-use crate::backend::Backend;
+use crate::common_checks;
 use crate::date::http_date;
 use crate::endpoints;
+use crate::faultable_stream::{Takeover, Wire};
 use crate::faults::Fault;
-use crate::gateway;
+use crate::gateway_state::GatewayState;
 use crate::recorder::RecordedRequest;
 use crate::reply::{Rendered, Reply};
-use crate::wire::{Takeover, Wire};
 
 /// Answers one request. Never fails: every problem becomes an envelope (or, when a fault
 /// says so, a broken answer or none).
 pub(crate) async fn serve(
-    backend: Arc<Backend>,
+    gateway: Arc<GatewayState>,
     wire: Wire,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    let fault = backend.faults.on_request(request.uri().path());
+    let fault = gateway.faults.on_request(request.uri().path());
     match &fault {
         Some(Fault::Delay(pause)) => tokio::time::sleep(*pause).await,
-        Some(Fault::SkewClock(skew_ms)) => backend.skew_ms.store(*skew_ms, Ordering::SeqCst),
+        Some(Fault::SkewClock(skew_ms)) => gateway.skew_ms.store(*skew_ms, Ordering::SeqCst),
         _ => {}
     }
-    let received_at_ms = backend.now_ms();
+    let received_at_ms = gateway.now_ms();
     let (parts, incoming) = request.into_parts();
-    let trace_id = backend.ids.trace_id();
+    let trace_id = gateway.ids.trace_id();
     let mut exchange = RecordedRequest {
         method: parts.method,
         path: parts.uri.path().to_owned(),
@@ -52,13 +52,13 @@ pub(crate) async fn serve(
     };
     if fault == Some(Fault::CloseBeforeReading) {
         exchange.reason = "fault: connection closed before reading the body".to_owned();
-        log(&backend, &exchange);
-        backend.recorder.record(exchange);
+        log(&gateway, &exchange);
+        gateway.recorder.record(exchange);
         wire.take_over(Takeover::Close);
         return Ok(Response::new(Full::default()));
     }
 
-    let reply = match read_body(incoming, backend.max_body_bytes).await {
+    let reply = match read_body(incoming, gateway.max_body_bytes).await {
         Ok(body) => {
             exchange.body = body;
             match &fault {
@@ -72,7 +72,7 @@ pub(crate) async fn serve(
                     ResultCode::TimestampExpired,
                     "fault: timestamp refused whatever its value, not processed",
                 ),
-                _ => decide(&backend, &exchange),
+                _ => decide(&gateway, &exchange),
             }
         }
         Err(reply) => reply,
@@ -81,9 +81,9 @@ pub(crate) async fn serve(
     exchange.code = reply.code.as_i64();
     exchange.message.clone_from(&reply.message);
     exchange.reason.clone_from(&reply.reason);
-    log(&backend, &exchange);
-    let rendered = reply.render(&exchange.trace_id, &http_date(backend.now_ms()));
-    backend.recorder.record(exchange);
+    log(&gateway, &exchange);
+    let rendered = reply.render(&exchange.trace_id, &http_date(gateway.now_ms()));
+    gateway.recorder.record(exchange);
     Ok(spoil(rendered, fault.as_ref(), &wire))
 }
 
@@ -109,8 +109,8 @@ fn spoil(rendered: Rendered, fault: Option<&Fault>, wire: &Wire) -> Response<Ful
     Response::new(Full::default())
 }
 
-fn log(backend: &Backend, exchange: &RecordedRequest) {
-    if backend.log_requests {
+fn log(gateway: &GatewayState, exchange: &RecordedRequest) {
+    if gateway.log_requests {
         eprintln!(
             "{} {} -> HTTP {}, code {}: {} (traceId {})",
             exchange.method,
@@ -124,20 +124,20 @@ fn log(backend: &Backend, exchange: &RecordedRequest) {
 }
 
 /// Routing first (404, 405), then the gateway's checks, then the endpoint.
-fn decide(backend: &Backend, exchange: &RecordedRequest) -> Reply {
+fn decide(gateway: &GatewayState, exchange: &RecordedRequest) -> Reply {
     let Some(handler) = endpoints::route(&exchange.path) else {
         return Reply::not_found(&exchange.path);
     };
     if exchange.method != Method::POST {
         return Reply::method_not_allowed(&exchange.method);
     }
-    match gateway::authenticate(
+    match common_checks::authenticate(
         &exchange.headers,
         &exchange.body,
-        &backend.accounts,
-        backend.now_ms(),
+        &gateway.accounts,
+        gateway.now_ms(),
     ) {
-        Ok(caller) => endpoints::run(handler, backend, &caller, &exchange.body),
+        Ok(caller) => endpoints::run(handler, gateway, &caller, &exchange.body),
         Err(reply) => reply,
     }
 }

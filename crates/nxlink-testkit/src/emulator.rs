@@ -17,23 +17,21 @@ use tokio::runtime::Handle;
 use tokio::sync::{oneshot, watch};
 
 use crate::accounts::demo_credentials;
-use crate::backend::Backend;
-use crate::builder::EmulatorBuilder;
 use crate::callbacks::CallbackDelivery;
 use crate::clock::Clock;
 use crate::contact::StoredContact;
 use crate::dialer;
-use crate::error::{EmulatorError, SimulationError};
+use crate::error::SimulationError;
 use crate::faults::{FaultRule, FiredFault};
+use crate::gateway_state::GatewayState;
 use crate::recorder::RecordedRequest;
-use crate::simulation;
 use crate::stats::task_stats;
 use crate::task::StoredTask;
 
 /// A running emulated gateway on a local port. Dropping it stops the server.
 pub struct Emulator {
     addr: SocketAddr,
-    backend: Arc<Backend>,
+    gateway: Arc<GatewayState>,
     runtime: Handle,
     stop: Option<watch::Sender<bool>>,
     finished: Option<oneshot::Receiver<()>>,
@@ -43,7 +41,7 @@ impl fmt::Debug for Emulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Emulator")
             .field("addr", &self.addr)
-            .field("requests", &self.backend.recorder.count())
+            .field("requests", &self.gateway.recorder.count())
             .finish_non_exhaustive()
     }
 }
@@ -51,29 +49,18 @@ impl fmt::Debug for Emulator {
 impl Emulator {
     pub(crate) fn new(
         addr: SocketAddr,
-        backend: Arc<Backend>,
+        gateway: Arc<GatewayState>,
         runtime: Handle,
         stop: watch::Sender<bool>,
         finished: oneshot::Receiver<()>,
     ) -> Self {
         Emulator {
             addr,
-            backend,
+            gateway,
             runtime,
             stop: Some(stop),
             finished: Some(finished),
         }
-    }
-
-    /// A builder, to choose accounts, address, clock, catalog, policies and faults.
-    pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder::default()
-    }
-
-    /// Starts an emulator on `127.0.0.1` with an ephemeral port, accepting the demo account
-    /// ([`crate::DEMO_ACCESS_KEY`] / [`crate::DEMO_ACCESS_SECRET`]).
-    pub async fn start() -> Result<Emulator, EmulatorError> {
-        Emulator::builder().start().await
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:41234`.
@@ -88,7 +75,7 @@ impl Emulator {
 
     /// Credentials of the first configured account (the demo account by default).
     pub fn credentials(&self) -> Credentials {
-        self.backend
+        self.gateway
             .accounts
             .first()
             .cloned()
@@ -97,49 +84,49 @@ impl Emulator {
 
     /// Every request received so far, oldest first, refused ones included.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.backend.recorder.all()
+        self.gateway.recorder.all()
     }
 
     /// How many requests were received so far.
     pub fn request_count(&self) -> usize {
-        self.backend.recorder.count()
+        self.gateway.recorder.count()
     }
 
     /// Forgets the requests received so far (the count restarts at zero).
     pub fn clear_requests(&self) {
-        self.backend.recorder.clear();
+        self.gateway.recorder.clear();
     }
 
     /// The clock the emulator checks `ts` against and writes `Date` from (before any
     /// injected skew, see [`Emulator::now_ms`]).
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.backend.clock
+        &self.gateway.clock
     }
 
     /// The emulated gateway's now in ms: the clock plus any skew injected with
     /// [`crate::Fault::SkewClock`].
     pub fn now_ms(&self) -> i64 {
-        self.backend.now_ms()
+        self.gateway.now_ms()
     }
 
     /// The tasks the emulator holds, every account's, oldest first.
     pub fn tasks(&self) -> Vec<StoredTask> {
-        self.backend
-            .store
-            .with(|world| world.tasks().map(|entry| entry.task.clone()).collect())
+        self.gateway
+            .tasks
+            .with(|table| table.tasks().map(|entry| entry.task.clone()).collect())
     }
 
     /// The task with this id, if any.
     pub fn task(&self, task_id: &str) -> Option<StoredTask> {
-        self.backend
-            .store
-            .with(|world| world.get(task_id).map(|entry| entry.task.clone()))
+        self.gateway
+            .tasks
+            .with(|table| table.get(task_id).map(|entry| entry.task.clone()))
     }
 
     /// A task's contacts in import order, deleted ones included; empty for an unknown task.
     pub fn contacts(&self, task_id: &str) -> Vec<StoredContact> {
-        self.backend.store.with(|world| {
-            world
+        self.gateway.tasks.with(|table| {
+            table
                 .get(task_id)
                 .map_or_else(Vec::new, |entry| entry.contacts.clone())
         })
@@ -147,8 +134,8 @@ impl Emulator {
 
     /// A task's call records (finished attempts), oldest first; empty for an unknown task.
     pub fn calls(&self, task_id: &str) -> Vec<CallRecord> {
-        self.backend.store.with(|world| {
-            world
+        self.gateway.tasks.with(|table| {
+            table
                 .get(task_id)
                 .map_or_else(Vec::new, |entry| entry.calls.clone())
         })
@@ -156,9 +143,9 @@ impl Emulator {
 
     /// A task's statistics, as task/list and the task-status callback report them.
     pub fn task_stats(&self, task_id: &str) -> Option<TaskStats> {
-        self.backend
-            .store
-            .with(|world| world.get(task_id).map(task_stats))
+        self.gateway
+            .tasks
+            .with(|table| table.get(task_id).map(task_stats))
     }
 
     /// Starts a task as a console user would (the API has no start endpoint): it goes in
@@ -170,17 +157,17 @@ impl Emulator {
     /// Sets a task's status as the console would; a change sends the task-status callback.
     /// Only tasks in progress dial. False when no task has this id.
     pub fn set_task_status(&self, task_id: &str, status: TaskStatus) -> bool {
-        let backend = &self.backend;
-        let now_ms = backend.now_ms();
-        let changed = backend.store.with(|world| {
-            world
+        let gateway = &self.gateway;
+        let now_ms = gateway.now_ms();
+        let changed = gateway.tasks.with(|table| {
+            table
                 .get_mut(task_id)
-                .map(|entry| dialer::change_status(entry, status, now_ms, backend.dialer_context()))
+                .map(|entry| dialer::change_status(entry, status, now_ms, gateway.dialer_context()))
         });
         match changed {
             Some(callback) => {
                 if let Some(callback) = callback {
-                    backend.outbox.send(callback);
+                    gateway.outbox.send(callback);
                 }
                 true
             }
@@ -196,7 +183,7 @@ impl Emulator {
     /// Fails, moving nothing, on any other clock ([`SimulationError::NotManualClock`]) and
     /// while the real-time dialer runs.
     pub async fn advance(&self, by: Duration) -> Result<(), SimulationError> {
-        simulation::advance(&self.backend, by).await
+        self.gateway.advance(by).await
     }
 
     /// Runs the dialer in the background, `speedup` times faster than real time (1.0 =
@@ -204,48 +191,48 @@ impl Emulator {
     /// system clock; see [the crate documentation](crate#the-dialer) for how simulated time
     /// relates to the clock.
     pub fn run_dialer_realtime(&self, speedup: f64) -> Result<(), SimulationError> {
-        simulation::run_realtime(&self.backend, &self.runtime, speedup)
+        self.gateway.run_realtime(&self.runtime, speedup)
     }
 
     /// Stops the background dialer started by [`Emulator::run_dialer_realtime`].
     pub fn stop_dialer_realtime(&self) {
-        self.backend.simulation.stop_realtime();
+        self.gateway.simulation.stop_realtime();
     }
 
     /// Waits until every callback queued so far was delivered or given up on.
     pub async fn wait_for_callbacks(&self) {
-        self.backend.outbox.idle().await;
+        self.gateway.outbox.idle().await;
     }
 
     /// Every callback delivery attempt so far, oldest first.
     pub fn callback_deliveries(&self) -> Vec<CallbackDelivery> {
-        self.backend.outbox.deliveries()
+        self.gateway.outbox.deliveries()
     }
 
     /// Adds a fault rule after those already present (the first matching rule fires).
     pub fn inject(&self, rule: FaultRule) {
-        self.backend.faults.add(rule);
+        self.gateway.faults.add(rule);
     }
 
     /// Removes every fault rule; request numbering goes on.
     pub fn clear_faults(&self) {
-        self.backend.faults.clear();
+        self.gateway.faults.clear();
     }
 
     /// The faults that fired so far, oldest first.
     pub fn fired_faults(&self) -> Vec<FiredFault> {
-        self.backend.faults.fired()
+        self.gateway.faults.fired()
     }
 
     /// The clock skew injected by [`crate::Fault::SkewClock`], in ms (0 without one).
     pub fn clock_skew_ms(&self) -> i64 {
-        self.backend.skew_ms.load(Ordering::SeqCst)
+        self.gateway.skew_ms.load(Ordering::SeqCst)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a couple of
     /// seconds), and returns once the server thread has ended.
     pub async fn shutdown(mut self) {
-        self.backend.simulation.stop_realtime();
+        self.gateway.simulation.stop_realtime();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }
@@ -259,7 +246,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         // The server thread notices and ends on its own; `Drop` cannot wait for it.
-        self.backend.simulation.stop_realtime();
+        self.gateway.simulation.stop_realtime();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(true);
         }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::accounts::Accounts;
 use crate::callbacks::{Callback, CallbackKind};
 use crate::catalog::Catalog;
-use crate::state::TaskEntry;
 use crate::stats::task_stats;
+use crate::task_table::TaskEntry;
 
 /// The task-status callback for the task's current status, if it has a URL.
 pub(crate) fn status_changed(

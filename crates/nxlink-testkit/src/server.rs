@@ -12,9 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
-use crate::backend::Backend;
 use crate::dispatch;
-use crate::wire::{FaultableStream, Wire};
+use crate::faultable_stream::{FaultableStream, Wire};
+use crate::gateway_state::GatewayState;
 
 /// How long a stop waits for open connections to finish their current request.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
@@ -48,7 +48,7 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 /// Accepts connections until a stop is requested, then drains them.
 pub(crate) async fn serve(
     listener: TcpListener,
-    backend: Arc<Backend>,
+    gateway: Arc<GatewayState>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
@@ -59,10 +59,10 @@ pub(crate) async fn serve(
             // At the cap, new connections wait in the kernel's backlog until one closes.
             accepted = accept(&listener, &slots) => match accepted {
                 Ok((stream, slot)) => {
-                    let backend = Arc::clone(&backend);
+                    let gateway = Arc::clone(&gateway);
                     let stop = stop.clone();
                     connections.spawn(async move {
-                        connection(stream, backend, stop).await;
+                        connection(stream, gateway, stop).await;
                         drop(slot);
                     });
                 }
@@ -83,13 +83,17 @@ pub(crate) async fn serve(
 }
 
 /// Serves one connection until the peer closes it or a stop is requested.
-async fn connection(stream: TcpStream, backend: Arc<Backend>, mut stop: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    gateway: Arc<GatewayState>,
+    mut stop: watch::Receiver<bool>,
+) {
     // Small JSON answers: waiting for Nagle only adds latency.
     let _ = stream.set_nodelay(true);
     let wire = Wire::default();
     let stream = FaultableStream::new(stream, wire.clone());
     let service =
-        service_fn(move |request| dispatch::serve(Arc::clone(&backend), wire.clone(), request));
+        service_fn(move |request| dispatch::serve(Arc::clone(&gateway), wire.clone(), request));
     let mut builder = http1::Builder::new();
     builder
         .keep_alive(true)

@@ -5,9 +5,9 @@
 
 use nxlink_model::TaskStats;
 
+use crate::call_outcome::CallOutcome;
 use crate::contact::ContactState;
-use crate::outcome::CallOutcome;
-use crate::state::TaskEntry;
+use crate::task_table::TaskEntry;
 
 /// The statistics of one task as its `statInfo`.
 pub(crate) fn task_stats(entry: &TaskEntry) -> TaskStats {

@@ -8,12 +8,12 @@ use nxlink::model::{ApiRequest, CallRecord, ListCallsRequest};
 
 use crate::cli::CallsArgs;
 use crate::commands::Outcome;
-use crate::commands::tasks::time_flag;
 use crate::config::Settings;
 use crate::errors::CliError;
 use crate::output::{Columns, cell, print_list};
 use crate::task_lookup;
 use crate::timestamps::format_utc;
+use crate::timestamps::time_flag;
 
 /// The table form of a call.
 const COLUMNS: Columns<CallRecord> = Columns {

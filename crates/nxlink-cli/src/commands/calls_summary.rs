@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::callback_args::SummaryArgs;
 use crate::callback_store::CallbackKind;
 use crate::commands::Outcome;
-use crate::commands::tasks::status_name;
 use crate::errors::{CliError, io_reason};
+use crate::output::status_name;
 use crate::output::thousands;
 use crate::stored_callbacks::StoreReader;
 

@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use crate::commands::Outcome;
-use crate::config::{Settings, Source, Sourced};
+use crate::config::Settings;
+use crate::config_layer::{Source, Sourced};
 use crate::errors::CliError;
 use crate::output::write_table;
 

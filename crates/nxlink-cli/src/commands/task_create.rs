@@ -11,13 +11,13 @@ use nxlink::{CreatedTask, ErrorKind};
 
 use crate::cli::CreateArgs;
 use crate::commands::Outcome;
-use crate::commands::contacts_append::{ensure_distinct, resume_hint};
-use crate::commands::tasks::status_name;
 use crate::config::Settings;
 use crate::dry_run;
 use crate::errors::{CliError, stderr_line};
 use crate::failed_rows::{FailedRows, default_failed_path};
+use crate::output::status_name;
 use crate::output::thousands;
+use crate::resume::{ensure_distinct, resume_hint};
 use crate::task_input::{self, CsvRows};
 
 /// Validates, then creates the task (or prints the signed request, with `--dry-run`).

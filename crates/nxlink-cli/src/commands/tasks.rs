@@ -10,8 +10,8 @@ use crate::cli::TasksArgs;
 use crate::commands::Outcome;
 use crate::config::Settings;
 use crate::errors::CliError;
-use crate::output::{Columns, cell, print_list};
-use crate::timestamps::{format_utc, parse_time};
+use crate::output::{Columns, cell, print_list, status_name};
+use crate::timestamps::{format_utc, time_flag};
 
 /// The table form of a task.
 const COLUMNS: Columns<TaskInfo> = Columns {
@@ -43,19 +43,6 @@ fn task_cells(task: &TaskInfo) -> Vec<String> {
     ]
 }
 
-/// A status as people say it.
-pub(crate) fn status_name(status: TaskStatus) -> String {
-    match status {
-        TaskStatus::Ready => "ready".to_owned(),
-        TaskStatus::InProgress => "in progress".to_owned(),
-        TaskStatus::Completed => "completed".to_owned(),
-        TaskStatus::Failed => "failed".to_owned(),
-        TaskStatus::Paused => "paused".to_owned(),
-        TaskStatus::PausedInsufficientBalance => "paused (balance)".to_owned(),
-        other => format!("status {}", other.as_i64()),
-    }
-}
-
 /// Reads `--status`: a name or the number.
 fn parse_status(text: &str) -> Result<TaskStatus, CliError> {
     let status = match text
@@ -78,13 +65,6 @@ fn parse_status(text: &str) -> Result<TaskStatus, CliError> {
         })?),
     };
     Ok(status)
-}
-
-/// Reads a time flag.
-pub(crate) fn time_flag(flag: &str, text: &Option<String>) -> Result<Option<i64>, CliError> {
-    text.as_deref()
-        .map(|text| parse_time(text).map_err(|error| CliError::usage(format!("{flag}: {error}"))))
-        .transpose()
 }
 
 /// Lists the tasks.

@@ -13,8 +13,8 @@
 use nxlink_model::{ApiRequest, AppendContactsRequest, AppendContactsResult, ParseError};
 
 use super::count;
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::import::{Import, Shape};
 use crate::repeats::RepeatedContactIds;
 use crate::reply::Reply;
@@ -46,25 +46,25 @@ fn reparse(json: &[u8]) -> Result<AppendContactsRequest, ParseError> {
 }
 
 /// Appends the contacts, answering how many were imported and which were refused.
-pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
-    let mut import = match Import::read(body, SHAPE, &backend.numbers) {
+pub(crate) fn handle(gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
+    let mut import = match Import::read(body, SHAPE, &gateway.numbers) {
         Ok(import) => import,
         Err(reply) => return reply,
     };
     if let Some(id) = import.request.auto_flow_id
-        && backend.catalog.flow_name(id).is_none()
+        && gateway.catalog.flow_name(id).is_none()
     {
         return Reply::business("autoFlowId not found");
     }
-    let now_ms = backend.now_ms();
-    backend.store.with(|world| {
-        let Some(entry) = world.owned_mut(&caller.access_key, &import.request.task_id) else {
+    let now_ms = gateway.now_ms();
+    gateway.tasks.with(|table| {
+        let Some(entry) = table.owned_mut(&caller.access_key, &import.request.task_id) else {
             return Reply::business("task not found");
         };
         if entry.task.status.is_finished() {
             return Reply::business("task already finished");
         }
-        if backend.repeated_contact_ids == RepeatedContactIds::Refuse {
+        if gateway.repeated_contact_ids == RepeatedContactIds::Refuse {
             import.refuse(|contact| {
                 entry
                     .has_contact(&contact.contact_id)

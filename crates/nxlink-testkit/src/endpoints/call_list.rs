@@ -7,8 +7,8 @@
 use nxlink_model::{CallRecord, ListCallsRequest};
 
 use super::parse;
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::page;
 use crate::reply::Reply;
 
@@ -16,13 +16,13 @@ use crate::reply::Reply;
 pub(crate) const PATH: &str = "/openapi/aiagent/call/list";
 
 /// One page of a task's call records.
-pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
+pub(crate) fn handle(gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
     let request: ListCallsRequest = match parse(body) {
         Ok(request) => request,
         Err(reply) => return reply,
     };
-    let page = backend.store.with(|world| {
-        let entry = world.owned(&caller.access_key, &request.task_id)?;
+    let page = gateway.tasks.with(|table| {
+        let entry = table.owned(&caller.access_key, &request.task_id)?;
         let calls = entry.calls.iter().filter(|call| selected(call, &request));
         Some(page::cut(
             calls,
@@ -32,7 +32,7 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         ))
     });
     match page {
-        Some(page) => page::reply(&page, backend.page_shape, "call records"),
+        Some(page) => page::reply(&page, gateway.page_shape, "call records"),
         None => Reply::business("task not found"),
     }
 }

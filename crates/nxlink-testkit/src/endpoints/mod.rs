@@ -12,13 +12,13 @@ mod task_list;
 use nxlink_model::{ApiRequest, decode};
 use serde::de::DeserializeOwned;
 
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::import::refusal;
 use crate::reply::Reply;
 
 /// An endpoint's handler: runs after the common checks passed, with the exact body bytes.
-pub(crate) type Handler = fn(&Backend, &Caller, &[u8]) -> Reply;
+pub(crate) type Handler = fn(&GatewayState, &Caller, &[u8]) -> Reply;
 
 /// The handler serving `path`, if the gateway has such an endpoint.
 pub(crate) fn route(path: &str) -> Option<Handler> {
@@ -42,12 +42,12 @@ fn parse<R: ApiRequest + DeserializeOwned>(body: &[u8]) -> Result<R, Reply> {
 
 /// Runs `handler` on the body, which must hold a JSON object: every request body is one,
 /// and serde would otherwise read an array as a struct's fields in order.
-pub(crate) fn run(handler: Handler, backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
+pub(crate) fn run(handler: Handler, gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
     let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
     if first.is_some_and(|&byte| byte != b'{') {
         return Reply::parameter_error("the body must be a JSON object");
     }
-    handler(backend, caller, body)
+    handler(gateway, caller, body)
 }
 
 /// A count as the `u64` the model's results carry.

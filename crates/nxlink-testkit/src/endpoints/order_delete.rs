@@ -7,26 +7,26 @@
 use nxlink_model::{DeleteContactRequest, TaskRef};
 use serde_json::Value;
 
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::import::refusal;
 use crate::reply::Reply;
-use crate::state::DeleteRefusal;
+use crate::task_table::DeleteRefusal;
 
 /// Where this endpoint lives.
 pub(crate) const PATH: &str = "/openapi/aiagent/order/delete";
 
 /// Deletes the contact, or says why not.
-pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
+pub(crate) fn handle(gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
     let request = match DeleteContactRequest::from_json(body) {
         Ok(request) => request,
         Err(error) => return refusal(error),
     };
-    backend.store.with(|world| {
+    gateway.tasks.with(|table| {
         let entry = match &request.task {
-            TaskRef::Id(task_id) => world.owned_mut(&caller.access_key, task_id),
+            TaskRef::Id(task_id) => table.owned_mut(&caller.access_key, task_id),
             TaskRef::UserTaskId(user_task_id) => {
-                world.owned_by_user_id_mut(&caller.access_key, user_task_id)
+                table.owned_by_user_id_mut(&caller.access_key, user_task_id)
             }
         };
         let Some(entry) = entry else {

@@ -4,8 +4,8 @@
 use nxlink_model::{ListRoutesRequest, Route};
 
 use super::parse;
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::page;
 use crate::reply::Reply;
 
@@ -13,12 +13,12 @@ use crate::reply::Reply;
 pub(crate) const PATH: &str = "/openapi/aiagent/route/list";
 
 /// One page of routes.
-pub(crate) fn handle(backend: &Backend, _caller: &Caller, body: &[u8]) -> Reply {
+pub(crate) fn handle(gateway: &GatewayState, _caller: &Caller, body: &[u8]) -> Reply {
     let request: ListRoutesRequest = match parse(body) {
         Ok(request) => request,
         Err(reply) => return reply,
     };
-    let routes = backend.catalog.routes(request.route_name.as_deref());
+    let routes = gateway.catalog.routes(request.route_name.as_deref());
     let page = page::cut(routes, request.page_number, request.page_size, |route| {
         Route {
             route_id: route.id.clone(),
@@ -26,5 +26,5 @@ pub(crate) fn handle(backend: &Backend, _caller: &Caller, body: &[u8]) -> Reply 
             extra: serde_json::Map::new(),
         }
     });
-    page::reply(&page, backend.page_shape, "routes")
+    page::reply(&page, gateway.page_shape, "routes")
 }

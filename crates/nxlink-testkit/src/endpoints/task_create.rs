@@ -4,8 +4,8 @@
 use nxlink_model::{CreateTaskRequest, CreateTaskResult, StartMode, TaskStatus};
 
 use super::count;
-use crate::backend::Backend;
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::import::{Import, Shape};
 use crate::repeats::RepeatedUserTaskIds;
 use crate::reply::Reply;
@@ -24,12 +24,12 @@ const SHAPE: Shape<CreateTaskRequest> = Shape {
 
 /// Creates a task from the body, or answers 1002 (unreadable JSON) / 20000 (rule broken,
 /// unknown `autoFlowId` or `routeId`).
-pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
-    let import = match Import::read(body, SHAPE, &backend.numbers) {
+pub(crate) fn handle(gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
+    let import = match Import::read(body, SHAPE, &gateway.numbers) {
         Ok(import) => import,
         Err(reply) => return reply,
     };
-    if let Some(refusal) = unknown_catalog_entry(backend, &import.request) {
+    if let Some(refusal) = unknown_catalog_entry(gateway, &import.request) {
         return refusal;
     }
     let rejected = import.rejected();
@@ -38,10 +38,10 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         StartMode::Immediate => TaskStatus::InProgress,
         StartMode::Manual | StartMode::Scheduled { .. } => TaskStatus::Ready,
     };
-    let now_ms = backend.now_ms();
+    let now_ms = gateway.now_ms();
     let imported = request.call_list.len();
     let result = CreateTaskResult {
-        task_id: backend.ids.task_id(),
+        task_id: gateway.ids.task_id(),
         user_task_id: request.user_task_id.clone().filter(|id| !id.is_empty()),
         task_status: status,
         success_count: count(imported),
@@ -53,7 +53,7 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         result.task_id, import.total
     );
     let contacts = request.call_list.clone();
-    let refuse_repeats = backend.repeated_user_task_ids == RepeatedUserTaskIds::Refuse;
+    let refuse_repeats = gateway.repeated_user_task_ids == RepeatedUserTaskIds::Refuse;
     let user_task_id = result.user_task_id.clone();
     let task = StoredTask {
         task_id: result.task_id.clone(),
@@ -65,13 +65,13 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
         rejected,
     };
     // Checked and inserted under one lock: concurrent creates cannot both pass the check.
-    let inserted = backend.store.with(|world| {
+    let inserted = gateway.tasks.with(|table| {
         if let Some(id) = user_task_id.as_deref().filter(|_| refuse_repeats)
-            && world.owned_by_user_id_mut(&caller.access_key, id).is_some()
+            && table.owned_by_user_id_mut(&caller.access_key, id).is_some()
         {
             return false;
         }
-        world.insert(task, contacts, now_ms);
+        table.insert(task, contacts, now_ms);
         true
     });
     if !inserted {
@@ -84,10 +84,10 @@ pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
 }
 
 /// 20000 when the request names an agent or route the gateway does not have.
-fn unknown_catalog_entry(backend: &Backend, request: &CreateTaskRequest) -> Option<Reply> {
-    if backend.catalog.flow_name(request.auto_flow_id).is_none() {
+fn unknown_catalog_entry(gateway: &GatewayState, request: &CreateTaskRequest) -> Option<Reply> {
+    if gateway.catalog.flow_name(request.auto_flow_id).is_none() {
         Some(Reply::business("autoFlowId not found"))
-    } else if !backend.catalog.has_route(&request.route_id) {
+    } else if !gateway.catalog.has_route(&request.route_id) {
         Some(Reply::business("routeId not found"))
     } else {
         None

@@ -7,33 +7,33 @@
 use nxlink_model::{ListTasksRequest, TaskInfo};
 
 use super::parse;
-use crate::backend::Backend;
 use crate::catalog::{Catalog, contains_ignoring_case};
-use crate::gateway::Caller;
+use crate::common_checks::Caller;
+use crate::gateway_state::GatewayState;
 use crate::page;
 use crate::reply::Reply;
-use crate::state::TaskEntry;
 use crate::stats::{answered_rate, task_stats, total_contacts};
+use crate::task_table::TaskEntry;
 
 /// Where this endpoint lives.
 pub(crate) const PATH: &str = "/openapi/aiagent/task/list";
 
 /// One page of the caller's tasks.
-pub(crate) fn handle(backend: &Backend, caller: &Caller, body: &[u8]) -> Reply {
+pub(crate) fn handle(gateway: &GatewayState, caller: &Caller, body: &[u8]) -> Reply {
     let request: ListTasksRequest = match parse(body) {
         Ok(request) => request,
         Err(reply) => return reply,
     };
     let name = request.task_name.as_deref().map(str::to_lowercase);
-    let page = backend.store.with(|world| {
-        let tasks = world.tasks().rev().filter(|entry| {
+    let page = gateway.tasks.with(|table| {
+        let tasks = table.tasks().rev().filter(|entry| {
             entry.task.access_key == caller.access_key && selected(entry, &request, name.as_deref())
         });
         page::cut(tasks, request.page_number, request.page_size, |entry| {
-            task_info(entry, &backend.catalog)
+            task_info(entry, &gateway.catalog)
         })
     });
-    page::reply(&page, backend.page_shape, "tasks")
+    page::reply(&page, gateway.page_shape, "tasks")
 }
 
 /// True when the task passes every filter of the request.

@@ -7,10 +7,25 @@ use std::sync::Mutex;
 
 use nxlink_model::{CallRecord, Contact, TaskStatus};
 
+use crate::call_outcome::CallOutcome;
 use crate::contact::{ContactState, StoredContact};
-use crate::dialer::ActiveCall;
 use crate::lock::lock;
+use crate::outcome::Timing;
 use crate::task::StoredTask;
+
+/// A call in progress.
+#[derive(Debug, Clone)]
+pub(crate) struct ActiveCall {
+    /// Position of the contact in its task.
+    pub(crate) position: usize,
+    /// 1 for the first attempt of the contact.
+    pub(crate) attempt: u32,
+    pub(crate) call_id: String,
+    pub(crate) outcome: CallOutcome,
+    pub(crate) timing: Timing,
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: i64,
+}
 
 /// Why order/delete cannot remove a contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +147,7 @@ impl TaskEntry {
 
 /// Every task, in creation order, with an index by task id.
 #[derive(Debug, Default)]
-pub(crate) struct World {
+pub(crate) struct TaskTable {
     tasks: Vec<TaskEntry>,
     positions: HashMap<String, usize>,
     /// Row ids of call records, across tasks (`id` in call/list).
@@ -151,7 +166,7 @@ impl RowIds {
     }
 }
 
-impl World {
+impl TaskTable {
     /// Keeps a new task with its first contacts, pending and due at `now_ms`.
     pub(crate) fn insert(&mut self, task: StoredTask, contacts: Vec<Contact>, now_ms: i64) {
         let position = self.tasks.len();
@@ -212,16 +227,16 @@ impl World {
     }
 }
 
-/// The world behind a lock that is only ever held for a synchronous step.
+/// The table behind a lock that is only ever held for a synchronous step.
 #[derive(Debug, Default)]
-pub(crate) struct Store {
-    world: Mutex<World>,
+pub(crate) struct SharedTasks {
+    table: Mutex<TaskTable>,
 }
 
-impl Store {
-    /// Runs `f` on the world; never hold the result across an `.await` (it is not a guard).
-    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut lock(&self.world))
+impl SharedTasks {
+    /// Runs `f` on the table; never hold the result across an `.await` (it is not a guard).
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut TaskTable) -> R) -> R {
+        f(&mut lock(&self.table))
     }
 }
 
@@ -250,13 +265,13 @@ mod tests {
 
     #[test]
     fn contacts_queue_by_due_time_and_only_fresh_ones_are_deletable() {
-        let mut world = World::default();
-        world.insert(
+        let mut table = TaskTable::default();
+        table.insert(
             task("t-1", "k"),
             vec![Contact::new("a", "A", "13800000001")],
             10,
         );
-        let entry = world.get_mut("t-1").expect("inserted");
+        let entry = table.get_mut("t-1").expect("inserted");
         entry.add_contact(Contact::new("b", "B", "13800000002"), None, 5);
         entry.add_contact(Contact::new("c", "C", "13800000003"), None, 20);
         assert!(entry.has_contact("a") && !entry.has_contact("z"));
@@ -280,19 +295,19 @@ mod tests {
 
     #[test]
     fn tasks_are_scoped_to_their_account() {
-        let mut world = World::default();
-        world.insert(task("t-1", "k1"), Vec::new(), 0);
-        world.insert(task("t-2", "k2"), Vec::new(), 0);
-        assert!(world.owned("k1", "t-1").is_some());
-        assert!(world.owned("k2", "t-1").is_none());
+        let mut table = TaskTable::default();
+        table.insert(task("t-1", "k1"), Vec::new(), 0);
+        table.insert(task("t-2", "k2"), Vec::new(), 0);
+        assert!(table.owned("k1", "t-1").is_some());
+        assert!(table.owned("k2", "t-1").is_none());
         assert_eq!(
-            world
+            table
                 .owned_by_user_id_mut("k2", "u")
                 .map(|entry| entry.row_id),
             Some(2)
         );
-        assert!(world.owned_by_user_id_mut("k3", "u").is_none());
-        let (_, rows) = world.tasks_mut();
+        assert!(table.owned_by_user_id_mut("k3", "u").is_none());
+        let (_, rows) = table.tasks_mut();
         assert_eq!((rows.next(), rows.next()), (1, 2));
     }
 }
