@@ -209,7 +209,7 @@ pub(crate) fn check(name: &str, toml: bool, bytes: &[u8]) -> TaskDefinition {
                 }
                 Some(request)
             }
-            Err(ParseError::Invalid(errors)) => {
+            Err(ParseError::Invalid(errors) | ParseError::Mistyped(errors)) => {
                 problems.extend(
                     errors
                         .into_iter()

@@ -127,7 +127,7 @@ const PAIRWISE_LIMIT: usize = 16;
 
 /// Checks one contact and records violations under `at` (e.g. `callList[3]`): required
 /// `contactId` and `name`, phone-number format, non-empty and unique variable names.
-pub fn validate_contact(contact: &Contact, at: &FieldPath<'_>, violations: &mut Violations) {
+pub(crate) fn validate_contact(contact: &Contact, at: &FieldPath<'_>, violations: &mut Violations) {
     rules::required(violations, at.key("contactId"), &contact.contact_id);
     rules::required(violations, at.key("name"), &contact.name);
     rules::phone_number(violations, at.key("phoneNumber"), &contact.phone_number);
@@ -169,7 +169,7 @@ pub fn validate_contact(contact: &Contact, at: &FieldPath<'_>, violations: &mut 
 
 /// Checks a list of contacts under `at` (e.g. `callList`): every contact, plus `contactId`
 /// uniqueness across the list (a duplicate is reported at its second occurrence).
-pub fn validate_contact_list(
+pub(crate) fn validate_contact_list(
     contacts: &[Contact],
     at: &FieldPath<'_>,
     violations: &mut Violations,

@@ -49,33 +49,33 @@
 #![forbid(unsafe_code)]
 
 mod absent;
-pub mod append;
-pub mod call_list;
-pub mod call_record;
-pub mod callback;
+mod append;
+mod call_list;
+mod call_record;
+mod callback;
 #[cfg(feature = "time-zone")]
 pub mod callee_hours;
-pub mod contact;
-pub mod flow;
+mod contact;
+mod flow;
 mod id_index;
 mod lenient;
-pub mod order_delete;
-pub mod page;
+mod order_delete;
+mod page;
 #[cfg(feature = "phone")]
 pub mod phone;
-pub mod request;
-pub mod response;
-pub mod route;
+mod request;
+mod response;
+mod route;
 mod rules;
-pub mod start;
-pub mod status;
-pub mod task;
-pub mod task_info;
-pub mod task_list;
-pub mod task_ref;
-pub mod task_result;
-pub mod validation;
-pub mod window;
+mod start;
+mod status;
+mod task;
+mod task_info;
+mod task_list;
+mod task_ref;
+mod task_result;
+mod validation;
+mod window;
 #[cfg(feature = "time-zone")]
 pub mod zone;
 
@@ -83,10 +83,10 @@ pub use append::{AppendBatch, AppendContactsRequest, AppendContactsResult};
 pub use call_list::ListCallsRequest;
 pub use call_record::{CallAttribute, CallRecord, CallResult};
 pub use callback::{CALLBACK_ACK_BODY, CallRecordCallback, CallbackAck, TaskStatusCallback};
-pub use contact::{Contact, Variable, validate_contact, validate_contact_list};
+pub use contact::{Contact, Variable};
 pub use flow::{Flow, ListFlowsRequest};
 pub use order_delete::DeleteContactRequest;
-pub use page::{MAX_PAGE_SIZE, Page, PagedRequest, validate_paging};
+pub use page::{MAX_PAGE_SIZE, Page, PagedRequest};
 pub use request::{ApiRequest, EncodeError, decode, encode};
 pub use response::ApiResponse;
 pub use route::{ListRoutesRequest, Route};
@@ -95,7 +95,9 @@ pub use status::{ResultCode, TaskStatus};
 pub use task::{CreateTaskHead, CreateTaskRequest, ZONE_SECOND_RANGE};
 pub use task_info::{TaskInfo, TaskStats};
 pub use task_list::ListTasksRequest;
-pub use task_ref::{TaskRef, validate_task_ref};
+pub use task_ref::TaskRef;
 pub use task_result::{CreateTaskResult, RejectedContact};
-pub use validation::{FieldPath, ParseError, ValidationErrors, Violation, Violations};
-pub use window::{CallWindow, HourSet, ItemProblem, Quarter, SetIter, WeekDays, WindowError};
+pub use validation::{ParseError, ValidationErrors, Violation};
+pub use window::{
+    CallWindow, HourSet, ItemProblem, Quarter, ScheduleError, SetIter, WeekDays, WindowError,
+};

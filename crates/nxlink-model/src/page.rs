@@ -192,7 +192,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 
 /// Checks the paging parameters every list request carries: `pageNumber` at least 1 and
 /// `pageSize` between 1 and [`MAX_PAGE_SIZE`], reported at `pageNumber` and `pageSize`.
-pub fn validate_paging(page_number: u32, page_size: u32, violations: &mut Violations) {
+pub(crate) fn validate_paging(page_number: u32, page_size: u32, violations: &mut Violations) {
     if page_number == 0 {
         violations.push(
             "pageNumber",

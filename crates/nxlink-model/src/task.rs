@@ -4,7 +4,7 @@
 mod encode;
 
 pub use encode::CreateTaskHead;
-mod wire;
+mod lenient_form;
 
 use std::ops::RangeInclusive;
 

@@ -56,7 +56,7 @@ impl fmt::Display for TaskRef {
 
 /// Checks that the id is not empty, recording a violation under `at` at the variant's key
 /// (`taskId` or `userTaskId`).
-pub fn validate_task_ref(task: &TaskRef, at: &FieldPath<'_>, violations: &mut Violations) {
+pub(crate) fn validate_task_ref(task: &TaskRef, at: &FieldPath<'_>, violations: &mut Violations) {
     if task.as_str().is_empty() {
         violations.push(at.key(task.wire_key()), "is required and must not be empty");
     }
@@ -94,6 +94,6 @@ mod tests {
         }
         let mut v = Violations::new();
         validate_task_ref(&TaskRef::id("t"), &FieldPath::root(), &mut v);
-        assert!(v.is_empty());
+        assert!(v.into_result().is_ok());
     }
 }

@@ -5,16 +5,10 @@ use std::fmt;
 /// Where a value sits inside a request, built on the stack so that a valid value costs no
 /// allocation: the path is only formatted when a violation is recorded.
 ///
-/// ```
-/// use nxlink_model::FieldPath;
-///
-/// let root = FieldPath::root();
-/// let list = root.key("callList");
-/// let item = list.index(3);
-/// assert_eq!(item.key("phoneNumber").to_string(), "callList[3].phoneNumber");
-/// ```
+/// `FieldPath::root().key("callList").index(3).key("phoneNumber")` shows as
+/// `callList[3].phoneNumber`.
 #[derive(Debug, Clone, Copy)]
-pub struct FieldPath<'a> {
+pub(crate) struct FieldPath<'a> {
     parent: Option<&'a FieldPath<'a>>,
     segment: Segment<'a>,
 }
@@ -28,7 +22,7 @@ enum Segment<'a> {
 
 impl<'a> FieldPath<'a> {
     /// The top of the request body; it prints as the empty string.
-    pub const fn root() -> FieldPath<'static> {
+    pub(crate) const fn root() -> FieldPath<'static> {
         FieldPath {
             parent: None,
             segment: Segment::Root,
@@ -36,7 +30,7 @@ impl<'a> FieldPath<'a> {
     }
 
     /// The member `name` of the object at this path.
-    pub const fn key(&'a self, name: &'a str) -> FieldPath<'a> {
+    pub(crate) const fn key(&'a self, name: &'a str) -> FieldPath<'a> {
         FieldPath {
             parent: Some(self),
             segment: Segment::Key(name),
@@ -44,7 +38,7 @@ impl<'a> FieldPath<'a> {
     }
 
     /// The element `index` of the array at this path.
-    pub const fn index(&'a self, index: usize) -> FieldPath<'a> {
+    pub(crate) const fn index(&'a self, index: usize) -> FieldPath<'a> {
         FieldPath {
             parent: Some(self),
             segment: Segment::Index(index),
@@ -132,18 +126,18 @@ impl fmt::Display for Violation {
 /// Accumulates violations while a validator walks a request, so that every problem is
 /// reported at once rather than the first one only.
 #[derive(Debug, Default)]
-pub struct Violations {
+pub(crate) struct Violations {
     list: Vec<Violation>,
 }
 
 impl Violations {
     /// An empty collector.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Records that the value at `path` breaks a rule.
-    pub fn push(&mut self, path: impl fmt::Display, reason: impl Into<String>) {
+    pub(crate) fn push(&mut self, path: impl fmt::Display, reason: impl Into<String>) {
         self.list.push(Violation {
             path: path.to_string(),
             reason: reason.into(),
@@ -151,17 +145,12 @@ impl Violations {
     }
 
     /// Number of violations recorded so far.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.list.len()
     }
 
-    /// True while nothing has been recorded.
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
     /// `Ok(())` when nothing was recorded, otherwise every violation in recording order.
-    pub fn into_result(self) -> Result<(), ValidationErrors> {
+    pub(crate) fn into_result(self) -> Result<(), ValidationErrors> {
         if self.list.is_empty() {
             Ok(())
         } else {
@@ -255,19 +244,24 @@ impl<'a> IntoIterator for &'a ValidationErrors {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {
-    /// Not JSON, or a value of the wrong JSON type; the message carries line and column.
+    /// Not JSON (or not the expected JSON shape at all); the message carries line and column.
     #[error("malformed JSON: {0}")]
     Json(#[source] serde_json::Error),
     /// Well-formed JSON that breaks one or more rules.
     #[error("invalid request:\n{0}")]
     Invalid(#[source] ValidationErrors),
+    /// Well-formed JSON with values of the wrong JSON type (a string where a number
+    /// belongs), each at its path, listed with every other broken rule. A gateway refuses
+    /// such a body before checking any rule, which is why it is told apart from `Invalid`.
+    #[error("values of the wrong JSON type, and every other problem:\n{0}")]
+    Mistyped(#[source] ValidationErrors),
 }
 
 impl ParseError {
     /// The rule violations, when the JSON itself was well formed.
     pub fn validation_errors(&self) -> Option<&ValidationErrors> {
         match self {
-            Self::Invalid(errors) => Some(errors),
+            Self::Invalid(errors) | Self::Mistyped(errors) => Some(errors),
             Self::Json(_) => None,
         }
     }

@@ -275,7 +275,7 @@ fn missing_required_fields_are_reported() {
 
 #[test]
 fn malformed_json_is_a_json_error_with_position() {
-    let error = CreateTaskRequest::from_json(b"{\n  \"taskName\": 5\n}").expect_err("wrong type");
+    let error = CreateTaskRequest::from_json(b"{\n  \"taskName\": 5,,\n}").expect_err("not JSON");
     match &error {
         ParseError::Json(json) => assert_eq!(json.line(), 2),
         other => panic!("expected a JSON error, got {other}"),
@@ -284,6 +284,48 @@ fn malformed_json_is_a_json_error_with_position() {
         CreateTaskRequest::from_json(b"{\"taskName\": "),
         Err(ParseError::Json(_))
     ));
+}
+
+#[test]
+fn values_of_the_wrong_type_are_reported_with_every_other_problem() {
+    let document = br#"{
+        "taskName": 5,
+        "autoFlowId": 197,
+        "routeId": "r",
+        "taskKeep": 0,
+        "startupType": 1,
+        "zoneSecond": "+08:00",
+        "weekDay": "1,2,9",
+        "firstFifteen": "9", "secondFifteen": "9", "thirdFifteen": "9", "fourthFifteen": "9",
+        "orderMaxCall": 1, "replayInterval": 0,
+        "callList": [
+            {"contactId": "a", "name": "A", "phoneNumber": "13800000001"},
+            {"contactId": "b", "name": "B", "phoneNumber": 13800000002},
+            {"contactId": "c", "name": "", "phoneNumber": "13800000003"}
+        ]
+    }"#;
+    let error = CreateTaskRequest::from_json(document).expect_err("invalid");
+    let errors = error
+        .validation_errors()
+        .expect("every problem, not the first type error");
+    let paths: Vec<&str> = errors.iter().map(|violation| violation.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "taskName",
+            "zoneSecond",
+            "weekDay",
+            "callList[1]",
+            "callList[2].name"
+        ],
+        "{errors}"
+    );
+    assert!(
+        errors
+            .at("zoneSecond")
+            .any(|v| v.reason().contains("+08:00")),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -177,7 +177,7 @@ impl Emulator {
 
     /// Moves the [`crate::ManualClock`] forward by `by`, running the dialer after every
     /// simulation step (one simulated minute by default,
-    /// [`EmulatorBuilder::simulation_step`]), and returns once the callbacks it produced were
+    /// [`crate::EmulatorBuilder::simulation_step`]), and returns once the callbacks it produced were
     /// delivered or given up on. A simulated week takes well under a second.
     ///
     /// Fails, moving nothing, on any other clock ([`SimulationError::NotManualClock`]) and

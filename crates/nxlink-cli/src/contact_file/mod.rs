@@ -20,7 +20,7 @@ use std::path::Path;
 
 use csv::{ByteRecord, ReaderBuilder, Trim};
 use nxlink::model::phone::{NormalizedPhone, check_number_cell, normalize_with};
-use nxlink::model::{Contact, FieldPath, Variable, Violations, validate_contact};
+use nxlink::model::{Contact, Variable};
 
 use crate::cli::{PhoneMode, ReadArgs};
 use crate::errors::{CliError, io_reason, stderr_line};
@@ -367,9 +367,7 @@ impl ContactsReader {
                 None
             }
         };
-        let mut violations = Violations::new();
-        validate_contact(&contact, &FieldPath::root(), &mut violations);
-        if let Err(errors) = violations.into_result() {
+        if let Err(errors) = contact.validate() {
             for violation in errors {
                 let index = self.column_index(violation.path(), &params);
                 if index.is_some_and(|index| reported.contains(&index)) {
