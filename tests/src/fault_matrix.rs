@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
-use nxlink::model::Contact;
+use nxlink::model::{AppendContactsRequest, Contact};
 use nxlink::{Client, RetryPolicy};
 use nxlink_testkit::{Emulator, Fault, FaultRule, Requests};
 
@@ -168,7 +168,7 @@ pub async fn append(scenario: &Scenario) -> Outcome {
     ));
     let contacts = numbered_contacts(APPEND_CONTACTS);
     let report = client
-        .append_contacts(task.task_id.clone(), contacts)
+        .append_contacts(&AppendContactsRequest::new(task.task_id.clone(), contacts))
         .await
         .expect("the list is valid");
     settle(&scenario.fault).await;

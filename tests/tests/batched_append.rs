@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use nxlink::model::{Contact, CreateTaskRequest, ListTasksRequest};
+use nxlink::model::{AppendContactsRequest, Contact, CreateTaskRequest, ListTasksRequest};
 use nxlink::{Client, ErrorKind, RetryPolicy};
 use nxlink_integration_tests::client_for;
 use nxlink_integration_tests::fixtures::{
@@ -55,7 +55,7 @@ async fn ten_thousand_contacts_one_failed_batch_pinpointed_then_resumed() {
     let input = contacts("bulk", 10_000);
 
     let report = client
-        .append_contacts(&task_id, input.clone())
+        .append_contacts(&AppendContactsRequest::new(&task_id, input.clone()))
         .await
         .expect("validated and sent");
 
@@ -103,7 +103,7 @@ async fn ten_thousand_contacts_one_failed_batch_pinpointed_then_resumed() {
     let unsent = report.into_unsent();
     assert_eq!(unsent, input[position..position + 500]);
     let resumed = client
-        .append_contacts(&task_id, unsent)
+        .append_contacts(&AppendContactsRequest::new(&task_id, unsent))
         .await
         .expect("validated and sent");
     assert!(resumed.is_complete() && resumed.rejected.is_empty());
@@ -139,7 +139,7 @@ async fn with_the_default_policy_a_batch_error_still_ends_with_each_contact_once
         .task_id;
     let input = contacts("again", 10_000);
     let report = client
-        .append_contacts(&task_id, input.clone())
+        .append_contacts(&AppendContactsRequest::new(&task_id, input.clone()))
         .await
         .expect("sent");
     assert!(report.rejected.is_empty());
@@ -147,7 +147,7 @@ async fn with_the_default_policy_a_batch_error_still_ends_with_each_contact_once
     assert!(unsent.len() <= 500, "at most the one batch");
     if !unsent.is_empty() {
         let resumed = client
-            .append_contacts(&task_id, unsent)
+            .append_contacts(&AppendContactsRequest::new(&task_id, unsent))
             .await
             .expect("sent");
         assert!(resumed.is_complete());
@@ -257,7 +257,7 @@ async fn a_create_whose_later_batch_fails_reports_it_for_resuming() {
         .flat_map(|b| b.contacts)
         .collect();
     let resumed = client
-        .append_contacts(&created.task_id, unsent)
+        .append_contacts(&AppendContactsRequest::new(&created.task_id, unsent))
         .await
         .expect("sent");
     assert!(resumed.is_complete());

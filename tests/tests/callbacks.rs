@@ -234,7 +234,7 @@ async fn a_call_callback_url_given_at_append_wins_over_the_tasks() {
         .task_id;
     let appended = nxlink::model::AppendContactsRequest::new(&task_id, contacts("later", 3))
         .with_call_callback_url(for_append.call_url());
-    client.append(&appended).await.expect("appended");
+    client.send(&appended).await.expect("appended");
 
     assert!(emulator.start_task(&task_id));
     run_until_finished(&emulator, &task_id, Duration::from_secs(3_600)).await;

@@ -57,7 +57,7 @@ async fn listed(client: &Client, request: ListCallsRequest) -> Vec<CallRecord> {
         .await
         .expect("a page of calls");
     assert_eq!(page.total, page.items.len() as u64);
-    page.items
+    page.data.items
 }
 
 fn local(calls: &[CallRecord], keep: impl Fn(&CallRecord) -> bool) -> Vec<CallRecord> {
@@ -181,6 +181,7 @@ async fn filters_and_paging(shape: PageShape) {
         )
         .await
         .expect("listed")
+        .into_data()
         .items;
     assert_eq!(task.len(), 1);
     assert_eq!(task[0].task_status, Some(TaskStatus::Completed));

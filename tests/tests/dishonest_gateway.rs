@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use nxlink::model::ListTasksRequest;
+use nxlink::model::{AppendContactsRequest, ListTasksRequest};
 use nxlink::{Client, ErrorKind, RetryPolicy};
 use nxlink_integration_tests::{fixtures, spec_example_task};
 use nxlink_testkit::{ScriptedAnswer, ScriptedGateway, ScriptedRequest, demo_credentials};
@@ -32,7 +32,10 @@ async fn appends_answered(body: &'static str) -> ScriptedGateway {
 
 async fn append_1000(gateway: &ScriptedGateway) -> nxlink::AppendReport {
     client_for(gateway)
-        .append_contacts("t-1", fixtures::contacts("d", 1_000))
+        .append_contacts(&AppendContactsRequest::new(
+            "t-1",
+            fixtures::contacts("d", 1_000),
+        ))
         .await
         .expect("validated and sent")
 }

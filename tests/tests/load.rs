@@ -1,6 +1,7 @@
 //! Load: 64 concurrent workers, each creating 200 tasks, against one emulator.
 //! Asserts counts only (no timing); the figures it prints go in notes, not assertions.
 
+use nxlink::model::AppendContactsRequest;
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -97,10 +98,13 @@ async fn batched_calls_can_be_spawned() {
     .expect("joined")
     .expect("created");
     let contacts = nxlink_integration_tests::fault_matrix::numbered_contacts(1_200);
-    let report =
-        tokio::spawn(async move { client.append_contacts(created.task_id, contacts).await })
+    let report = tokio::spawn(async move {
+        client
+            .append_contacts(&AppendContactsRequest::new(created.task_id, contacts))
             .await
-            .expect("joined")
-            .expect("valid");
+    })
+    .await
+    .expect("joined")
+    .expect("valid");
     assert_eq!(report.submitted.len(), 1_200);
 }

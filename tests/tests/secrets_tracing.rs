@@ -4,6 +4,7 @@
 //! disable them.
 
 use nxlink::Client;
+use nxlink::model::AppendContactsRequest;
 use nxlink::sign::Credentials;
 use nxlink_integration_tests::spec_example_task;
 use nxlink_testkit::Emulator;
@@ -76,10 +77,10 @@ async fn a_full_traced_run_never_logs_the_secret() {
         .await
         .expect("created after reconciling");
     let report = client
-        .append_contacts(
+        .append_contacts(&AppendContactsRequest::new(
             created.task_id.clone(),
             vec![Contact::new("secret-run-1", "Ann", "13800000011")],
-        )
+        ))
         .await
         .expect("valid");
     assert!(report.is_complete());

@@ -70,7 +70,8 @@ async fn names(client: &Client, request: ListTasksRequest) -> Vec<String> {
         page.items.len() as u64,
         "one page holds them all"
     );
-    page.items
+    page.data
+        .items
         .into_iter()
         .map(|task| task.task_name.unwrap_or_default())
         .collect()
@@ -217,7 +218,12 @@ async fn filters_paging_and_stream(shape: PageShape) {
         3,
         "7 tasks, 3 pages"
     );
-    let one_page = client.list_tasks(&all).await.expect("all at once").items;
+    let one_page = client
+        .list_tasks(&all)
+        .await
+        .expect("all at once")
+        .into_data()
+        .items;
     assert_eq!(
         walked, one_page,
         "the walk sees the same tasks in the same order"

@@ -1,46 +1,4 @@
-//! axum extractors for NXLink callbacks.
-//!
-//! [`Verified<T>`] reads the raw body, checks its signature and `ts` with the
-//! [`CallbackVerifier`] in the router's state, and hands the handler the parsed callback;
-//! a callback that fails the check never reaches the handler: it is answered 401.
-//! [`VerifiedBody`] stops after the check and hands over the exact bytes, for receivers that
-//! queue raw bodies and parse later. Answer a handled callback with [`Ack`].
-//!
-//! ```no_run
-//! use axum::{Router, routing::post};
-//! use nxlink::callbacks::CallbackVerifier;
-//! use nxlink::model::{CallRecordCallback, TaskStatusCallback};
-//! use nxlink::sign::Credentials;
-//! use nxlink_axum::{Ack, Verified};
-//!
-//! async fn on_call(Verified(call): Verified<CallRecordCallback>) -> Ack {
-//!     println!("call {:?}: result {:?}", call.call_id, call.call_result);
-//!     Ack
-//! }
-//!
-//! async fn on_task(Verified(task): Verified<TaskStatusCallback>) -> Ack {
-//!     println!("task {:?} is now {:?}", task.task_id, task.task_status);
-//!     Ack
-//! }
-//!
-//! # async fn run() -> std::io::Result<()> {
-//! let verifier = CallbackVerifier::new(Credentials::new("AK-…", "secret"));
-//! let app = Router::new()
-//!     .route("/callbacks/call", post(on_call))
-//!     .route("/callbacks/task", post(on_task))
-//!     .with_state(verifier);
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8090").await?;
-//! axum::serve(listener, app).await
-//! # }
-//! ```
-//!
-//! The state may be any type the verifier can be taken from (`CallbackVerifier: FromRef<S>`,
-//! e.g. a field marked `#[from_ref]`). Answer 200 only once the callback is safe (stored,
-//! queued): NXLink posts again what was not answered 200, so handlers should be idempotent
-//! (key call records on `callId`).
-//!
-//! This is a crate of its own rather than a feature of `nxlink`: axum's releases then move
-//! this crate's version, not the SDK's.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 use axum::extract::{FromRef, FromRequest, Request};

@@ -267,7 +267,7 @@ impl<'a> AppendRun<'a> {
         }
         let client = self.client.clone();
         self.in_flight.push(Box::pin(async move {
-            let result = client.append_all(&request).await;
+            let result = client.append_contacts(&request).await;
             (number, request.list, result)
         }));
         self.sending.insert(

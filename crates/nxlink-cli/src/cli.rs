@@ -84,9 +84,9 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Contacts(ContactsCommand),
     /// List the account's AI agents (their autoFlowId goes into a task).
-    Flows(FlowsArgs),
+    Flows(LookupArgs),
     /// List the account's call routes (their routeId goes into a task).
-    Routes(RoutesArgs),
+    Routes(LookupArgs),
     /// List tasks, newest first.
     Tasks(TasksArgs),
     /// List the call records of a task, or export and summarize those received by
@@ -314,21 +314,10 @@ pub(crate) struct ListOutput {
     pub(crate) page_size: u32,
 }
 
-/// `nxlink flows`
+/// `nxlink flows`, `nxlink routes`
 #[derive(Debug, Args)]
-pub(crate) struct FlowsArgs {
-    /// Only agents whose name contains this.
-    #[arg(long)]
-    pub(crate) name: Option<String>,
-    /// Output format.
-    #[command(flatten)]
-    pub(crate) output: ListOutput,
-}
-
-/// `nxlink routes`
-#[derive(Debug, Args)]
-pub(crate) struct RoutesArgs {
-    /// Only routes whose name contains this.
+pub(crate) struct LookupArgs {
+    /// Only those whose name contains this.
     #[arg(long)]
     pub(crate) name: Option<String>,
     /// Output format.

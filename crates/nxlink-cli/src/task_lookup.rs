@@ -1,10 +1,7 @@
-//! Finding a task by the caller's own `userTaskId`. task/list has no such filter, so every
-//! task of the account is read (1000 per page, newest first) and compared here; two tasks
+//! Finding a task by the caller's own `userTaskId`, through the SDK's lookup; two tasks
 //! sharing the id are reported rather than guessed between.
 
-use futures_util::TryStreamExt;
 use nxlink::Client;
-use nxlink::model::ListTasksRequest;
 
 use crate::cli::TaskSelector;
 use crate::errors::{CliError, stderr_line};
@@ -23,25 +20,23 @@ pub(crate) async fn task_id(client: &Client, selector: &TaskSelector) -> Result<
     }
 }
 
-/// Walks every task of the account for the one whose userTaskId is `user_task_id`.
+/// The one task whose userTaskId is `user_task_id` (see
+/// [`Client::find_tasks_by_user_task_id`]); none or several is an error saying so.
 pub(crate) async fn resolve(client: &Client, user_task_id: &str) -> Result<String, CliError> {
-    let tasks = client.all_tasks(ListTasksRequest::new().with_page_size(1000));
-    futures_util::pin_mut!(tasks);
-    let mut scanned = 0u64;
-    let mut found = Vec::new();
-    while let Some(task) = tasks.try_next().await.map_err(|error| {
-        CliError::sdk(format!("looking up userTaskId {user_task_id}"), error)
-            .on_gateway(client.base_url())
-    })? {
-        scanned += 1;
-        if task.user_task_id.as_deref() == Some(user_task_id) {
-            found.push(task.task_id.unwrap_or_default());
-        }
-    }
+    let mut found: Vec<String> = client
+        .find_tasks_by_user_task_id(user_task_id)
+        .await
+        .map_err(|error| {
+            CliError::sdk(format!("looking up userTaskId {user_task_id}"), error)
+                .on_gateway(client.base_url())
+        })?
+        .into_iter()
+        .map(|task| task.task_id.unwrap_or_default())
+        .collect();
     match found.len() {
         1 => Ok(found.swap_remove(0)),
         0 => Err(CliError::Failed {
-            message: format!("no task has userTaskId {user_task_id:?} (looked at {scanned} tasks)"),
+            message: format!("no task of the account has userTaskId {user_task_id:?}"),
             hint: Some(
                 "check the id, and the account and region (`nxlink config show`); \
                  `nxlink tasks` lists the tasks"

@@ -21,6 +21,7 @@ mod fixtures;
 #[path = "common/server.rs"]
 mod server;
 
+use nxlink::model::AppendContactsRequest;
 use std::alloc::System;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -284,7 +285,10 @@ fn run_scenario(scenario: &str) -> Figures {
             figures.insert("request_bytes".into(), phase.live());
             let started = Instant::now();
             let report = runtime
-                .block_on(client.append_contacts(created.task_id.as_str(), contacts))
+                .block_on(client.append_contacts(&AppendContactsRequest::new(
+                    created.task_id.as_str(),
+                    contacts,
+                )))
                 .expect("the contacts are appended");
             let seconds = started.elapsed().as_secs_f64();
             figures.insert("peak_bytes".into(), phase.peak());

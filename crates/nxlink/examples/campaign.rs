@@ -26,8 +26,8 @@ use futures_util::TryStreamExt;
 use nxlink::Client;
 use nxlink::callbacks::{CallbackVerifier, DEFAULT_REPLAY_CAPACITY};
 use nxlink::model::{
-    CallWindow, Contact, CreateTaskRequest, HourSet, ListCallsRequest, ListFlowsRequest,
-    ListRoutesRequest, ListTasksRequest, TaskStatus, WeekDays,
+    AppendContactsRequest, CallWindow, Contact, CreateTaskRequest, HourSet, ListCallsRequest,
+    ListFlowsRequest, ListRoutesRequest, ListTasksRequest, TaskStatus, WeekDays,
 };
 use nxlink_testkit::Emulator;
 use tokio::sync::mpsc;
@@ -116,7 +116,10 @@ async fn run() -> Result<(), Failure> {
 
     // 4. 10 000 contacts, in batches; ten have a number the gateway refuses.
     let report = client
-        .append_contacts(&task.task_id, campaign_contacts())
+        .append_contacts(&AppendContactsRequest::new(
+            &task.task_id,
+            campaign_contacts(),
+        ))
         .await?;
     println!(
         "appended: {} submitted, {} refused, {} failed",
@@ -140,7 +143,10 @@ async fn run() -> Result<(), Failure> {
     let mut accepted = report.submitted.len();
     if !report.is_complete() {
         let resumed = client
-            .append_contacts(&task.task_id, report.into_unsent())
+            .append_contacts(&AppendContactsRequest::new(
+                &task.task_id,
+                report.into_unsent(),
+            ))
             .await?;
         println!(
             "resumed: {} more submitted, {} still failed",

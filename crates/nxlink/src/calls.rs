@@ -3,12 +3,15 @@
 use futures_util::Stream;
 use nxlink_model::{CallRecord, ListCallsRequest, Page};
 
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::error::Error;
 
 impl Client {
     /// One page of a task's call records (`call/list`).
-    pub async fn list_calls(&self, request: &ListCallsRequest) -> Result<Page<CallRecord>, Error> {
+    pub async fn list_calls(
+        &self,
+        request: &ListCallsRequest,
+    ) -> Result<Reply<Page<CallRecord>>, Error> {
         self.fetch_page(request).await
     }
 

@@ -16,7 +16,8 @@ use crate::retry::{self, Reconcile, ReportUnknown, RetryPolicy};
 use crate::signing::RequestSigner;
 use crate::telemetry::CallSpan;
 
-/// A successful answer: the payload and the gateway's trace id.
+/// A successful answer: the payload and the gateway's trace id. It dereferences to the
+/// payload, so `client.list_tasks(&request).await?.items` reads the page's items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply<T> {
     /// The `data` of the envelope.
@@ -25,6 +26,36 @@ pub struct Reply<T> {
     pub trace_id: Option<String>,
     /// The envelope's `message` (`"success"` on success, as documented).
     pub message: String,
+}
+
+impl<T> Reply<T> {
+    /// The payload, without the trace id.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// The same answer with its payload changed by `f`.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Reply<U> {
+        Reply {
+            data: f(self.data),
+            trace_id: self.trace_id,
+            message: self.message,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Reply<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T> std::ops::DerefMut for Reply<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
 }
 
 /// A client for the NXLink AI-agent OpenAPI. Cheap to clone: clones share one connection pool.

@@ -201,29 +201,18 @@ fn is_duplicate_refusal(entry: &RejectedContact) -> bool {
 }
 
 impl Client {
-    /// Appends contacts to a task in one `call/append` request, exactly as given.
-    pub async fn append(
-        &self,
-        request: &AppendContactsRequest,
-    ) -> Result<Reply<Option<AppendContactsResult>>, Error> {
-        self.send(request).await
-    }
-
-    /// Appends any number of contacts to a task: see [`Client::append_all`].
+    /// Appends any number of contacts to a task (`call/append`): the whole list is
+    /// validated first (one invalid contact and nothing is sent), then sent in batches (see
+    /// [`ClientBuilder::batch_size`](crate::ClientBuilder::batch_size)) with bounded
+    /// concurrency, each batch borrowing its slice of the list. Failures of individual
+    /// batches do not stop the others; the report says what happened to each contact, and
+    /// [`AppendReport::into_unsent`] gives the contacts to send again to finish.
+    ///
+    /// One exact `call/append` request, unbatched, is [`Client::send`].
     pub async fn append_contacts(
         &self,
-        task_id: impl Into<String>,
-        contacts: Vec<Contact>,
+        request: &AppendContactsRequest,
     ) -> Result<AppendReport, Error> {
-        self.append_all(&AppendContactsRequest::new(task_id, contacts))
-            .await
-    }
-
-    /// Appends any number of contacts: the whole list is validated first (one invalid contact
-    /// and nothing is sent), then sent in batches with bounded concurrency, each batch
-    /// borrowing its slice of the list. Failures of individual batches do not stop the others;
-    /// the report says what happened to each contact.
-    pub async fn append_all(&self, request: &AppendContactsRequest) -> Result<AppendReport, Error> {
         if request.list.is_empty() {
             // Nothing left to send (e.g. resuming a run that completed): an empty report.
             return Ok(AppendReport::default());
@@ -312,11 +301,12 @@ impl Client {
         })
     }
 
-    /// Deletes a contact that has not been dialled yet (`order/delete`).
+    /// Deletes a contact that has not been dialled yet (`order/delete`); the answer lists
+    /// the call ids the gateway gives for it (none when it sends no `data`).
     pub async fn delete_contact(
         &self,
         request: &DeleteContactRequest,
-    ) -> Result<Reply<Option<Vec<String>>>, Error> {
-        self.send(request).await
+    ) -> Result<Reply<Vec<String>>, Error> {
+        Ok(self.send(request).await?.map(Option::unwrap_or_default))
     }
 }

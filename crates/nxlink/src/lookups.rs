@@ -3,12 +3,12 @@
 use futures_util::Stream;
 use nxlink_model::{Flow, ListFlowsRequest, ListRoutesRequest, Page, Route};
 
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::error::Error;
 
 impl Client {
     /// One page of AI agents (`flow/list`); their `autoFlowId` is what tasks need.
-    pub async fn list_flows(&self, request: &ListFlowsRequest) -> Result<Page<Flow>, Error> {
+    pub async fn list_flows(&self, request: &ListFlowsRequest) -> Result<Reply<Page<Flow>>, Error> {
         self.fetch_page(request).await
     }
 
@@ -21,7 +21,10 @@ impl Client {
     }
 
     /// One page of call routes (`route/list`); their `routeId` is what tasks need.
-    pub async fn list_routes(&self, request: &ListRoutesRequest) -> Result<Page<Route>, Error> {
+    pub async fn list_routes(
+        &self,
+        request: &ListRoutesRequest,
+    ) -> Result<Reply<Page<Route>>, Error> {
         self.fetch_page(request).await
     }
 

@@ -3,21 +3,26 @@
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use nxlink_model::{Page, PagedRequest};
 
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::error::{Endpoint, Error};
 
 impl Client {
-    /// Fetches one page of any paged endpoint. A code-0 answer that is not a page (no item
-    /// list and no `total`) is an error, never an empty page.
-    pub async fn fetch_page<R: PagedRequest>(&self, request: &R) -> Result<Page<R::Item>, Error> {
-        self.send(request).await?.data.ok_or_else(|| {
+    /// Fetches one page of any paged endpoint, with the answer's trace id. A code-0 answer
+    /// that is not a page (no item list and no `total`) is an error, never an empty page.
+    pub async fn fetch_page<R: PagedRequest>(
+        &self,
+        request: &R,
+    ) -> Result<Reply<Page<R::Item>>, Error> {
+        let mut reply = self.send(request).await?;
+        let page = reply.data.take().ok_or_else(|| {
             Error::decode(
                 Endpoint::of::<R>(),
                 http::StatusCode::OK,
                 "a successful answer carried no page",
                 b"",
             )
-        })
+        })?;
+        Ok(reply.map(|_| page))
     }
 
     /// Walks every page lazily, starting at the request's page and stopping at `total`.
@@ -27,7 +32,10 @@ impl Client {
     /// pages contradict its `total` ends the walk with an error rather than running on or
     /// stopping short in silence: a page that repeats the one before, an empty or short page
     /// before `total` items were read, or more items than `total`.
-    pub fn pages<R>(&self, request: R) -> impl Stream<Item = Result<Page<R::Item>, Error>> + Send
+    pub fn pages<R>(
+        &self,
+        request: R,
+    ) -> impl Stream<Item = Result<Reply<Page<R::Item>>, Error>> + Send
     where
         R: PagedRequest + Send + Sync + 'static,
         R::Item: Send + PartialEq + Clone,
@@ -47,7 +55,8 @@ impl Client {
                 let Some(request) = walk.next else {
                     return Ok(None);
                 };
-                let page = client.fetch_page(&request).await?;
+                let reply = client.fetch_page(&request).await?;
+                let page = &reply.data;
                 let read = walk.read + page.items.len() as u64;
                 let number = request.page_number();
                 let inconsistent = |what: String| {
@@ -96,7 +105,7 @@ impl Client {
                 };
                 let previous = PageEnds::of(&page.items);
                 Ok(Some((
-                    page,
+                    reply,
                     Walk {
                         next,
                         previous,
@@ -114,7 +123,7 @@ impl Client {
         R::Item: Send + PartialEq + Clone,
     {
         self.pages(request)
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .map_ok(|reply| stream::iter(reply.data.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
     }

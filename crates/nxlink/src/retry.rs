@@ -17,7 +17,7 @@ use crate::telemetry::{self, CallSpan};
 /// never reached the gateway, 429 answers (the gateway declined to process them;
 /// `Retry-After` is honoured), expired timestamps (once, after correcting the clock), and for
 /// read-only endpoints also timeouts, 5xx and unreadable answers. Creates and appends whose
-/// outcome is unknown are reconciled instead (see the README's *Reliability* section).
+/// outcome is unknown are reconciled instead (see the crate docs' *Reliability* section).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,

@@ -6,7 +6,7 @@ use nxlink_model::{
     RejectedContact, TaskInfo, TaskStatus,
 };
 
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::contacts::{AppendReport, FailedBatch};
 use crate::error::{Endpoint, Error};
 use crate::retry::{Budget, Reconcile, Settled, within};
@@ -338,7 +338,10 @@ impl Reconcile<CreatedTask> for FindCreatedTask<'_> {
 
 impl Client {
     /// One page of tasks (`task/list`).
-    pub async fn list_tasks(&self, request: &ListTasksRequest) -> Result<Page<TaskInfo>, Error> {
+    pub async fn list_tasks(
+        &self,
+        request: &ListTasksRequest,
+    ) -> Result<Reply<Page<TaskInfo>>, Error> {
         self.fetch_page(request).await
     }
 
@@ -351,7 +354,9 @@ impl Client {
     }
 }
 
-/// A fresh `userTaskId` for a create that has none: `nxlink-` and 128 random bits in hex.
-fn new_user_task_id() -> String {
+/// A fresh `userTaskId`: `nxlink-` and 128 random bits in hex. [`Client::create_task`] gives
+/// one to a create that has none; generate it yourself to know it before the create, e.g.
+/// to write it down first and find the task by it after a crash.
+pub fn new_user_task_id() -> String {
     format!("nxlink-{:032x}", fastrand::u128(..))
 }

@@ -7,8 +7,7 @@ mod config_show;
 mod contacts_append;
 mod contacts_delete;
 mod emulator;
-mod flows;
-mod routes;
+mod lookups;
 mod task_create;
 mod task_validate;
 pub(crate) mod tasks;
@@ -59,8 +58,8 @@ pub(crate) async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Contacts(ContactsCommand::Delete(args)) => {
             contacts_delete::run(args, &settings()?, &mut out).await
         }
-        Command::Flows(args) => flows::run(args, &settings()?, &mut out).await,
-        Command::Routes(args) => routes::run(args, &settings()?, &mut out).await,
+        Command::Flows(args) => lookups::flows(args, &settings()?, &mut out).await,
+        Command::Routes(args) => lookups::routes(args, &settings()?, &mut out).await,
         Command::Tasks(args) => tasks::run(args, &settings()?, &mut out).await,
         Command::Calls(CallsArgs {
             store: Some(CallsStoreCommand::Export(args)),

@@ -3,11 +3,10 @@
 //! rows to a file that `contacts append` takes to finish the import.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
 use std::io::Write;
 
 use nxlink::model::CreateTaskRequest;
-use nxlink::{CreatedTask, ErrorKind};
+use nxlink::{CreatedTask, ErrorKind, new_user_task_id};
 
 use crate::cli::CreateArgs;
 use crate::commands::Outcome;
@@ -15,8 +14,7 @@ use crate::config::Settings;
 use crate::dry_run;
 use crate::errors::{CliError, stderr_line};
 use crate::failed_rows::{FailedRows, default_failed_path};
-use crate::output::status_name;
-use crate::output::thousands;
+use crate::output::{status_name, thousands};
 use crate::resume::{ensure_distinct, resume_hint};
 use crate::task_input::{self, CsvRows};
 
@@ -108,15 +106,6 @@ pub(crate) async fn run(
         write_failed(out, &request, &created, csv, path)?;
     }
     Ok(Outcome::Incomplete)
-}
-
-/// A fresh `userTaskId` in the SDK's form: `nxlink-` and 128 random bits in hex. The bits
-/// come from the standard library's randomly keyed hasher, to avoid another dependency.
-fn new_user_task_id() -> String {
-    let state = RandomState::new();
-    let high = state.hash_one(std::process::id());
-    let low = state.hash_one(std::time::SystemTime::now());
-    format!("nxlink-{high:016x}{low:016x}")
 }
 
 fn print_created(
