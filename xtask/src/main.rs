@@ -157,6 +157,30 @@ fn ci() -> Result<(), String> {
         webhook_step(),
         Step::cargo("docs", &["doc", "--workspace", "--no-deps", "--locked"])
             .env("RUSTDOCFLAGS", "-D warnings"),
+        // What crates.io would receive: each library crate packed and built from its
+        // package alone (files left out of a package, a path that only works in the
+        // repository, a missing README or licence all fail here). The CLI and the test
+        // crates are not published. A working tree with uncommitted changes is packed as is.
+        Step::cargo(
+            "packages",
+            &[
+                "package",
+                "-p",
+                "nxlink-model",
+                "-p",
+                "nxlink-sign",
+                "-p",
+                "nxlink-transport",
+                "-p",
+                "nxlink",
+                "-p",
+                "nxlink-testkit",
+                "-p",
+                "nxlink-axum",
+                "--locked",
+                "--allow-dirty",
+            ],
+        ),
     ];
     run_all("ci", &steps)?;
     // Last, so that a fresh clone's one-time install waits for nothing else to pass first.
