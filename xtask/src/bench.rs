@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--runs N]`: runs the benchmarks of `crates/nxlink/benches` and prints
+//! `cargo xtask bench [--runs N]`: runs the benchmarks of `crates/nxlink-bench/benches` and prints
 //! one table of SDK figure, baseline, ratio and target per benchmark (and, with several runs,
 //! the median of each column over the runs: the machine is noisy).
 //!
@@ -86,7 +86,7 @@ fn target_dir() -> PathBuf {
 }
 
 fn run_benches(target: &Path) -> Result<(), String> {
-    let mut args = vec!["bench", "--locked", "-p", "nxlink"];
+    let mut args = vec!["bench", "--locked", "-p", "nxlink-bench"];
     for name in BENCHES {
         args.extend(["--bench", name]);
     }

@@ -1,7 +1,7 @@
 //! Signing a 1 MiB body against the physical limit: hashing the same bytes with the same hash
 //! crate directly. Target: the SDK signs at ≥ 0.95× the raw hash throughput.
 //!
-//! `cargo bench -p nxlink --bench sign`; `cargo xtask bench` reads the medians and prints the
+//! `cargo bench -p nxlink-bench --bench sign`; `cargo xtask bench` reads the medians and prints the
 //! ratio.
 
 use std::hint::black_box;

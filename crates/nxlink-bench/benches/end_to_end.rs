@@ -3,7 +3,7 @@
 //! sending the same pre-built, pre-signed request to the same server at the same concurrency
 //! with the same pool settings. Target: SDK throughput ≥ 0.90× raw.
 //!
-//! `cargo bench -p nxlink --bench end_to_end`.
+//! `cargo bench -p nxlink-bench --bench end_to_end`.
 
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]

@@ -13,7 +13,7 @@
 //! The figures go to `<target>/nxlink-bench/memory.json` (`NXLINK_BENCH_DIR` overrides the
 //! folder) for `cargo xtask bench`.
 //!
-//! `cargo bench -p nxlink --bench memory`.
+//! `cargo bench -p nxlink-bench --bench memory`.
 
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]

@@ -2,7 +2,7 @@
 //! puts on the wire) of a 10 000-contact create, against `serde_json::to_vec` of the same value
 //! alone. Target: ≤ 1.25× the plain serialization.
 //!
-//! `cargo bench -p nxlink --bench prepare`. With `NXLINK_BENCH_ONCE=<n>` it skips criterion
+//! `cargo bench -p nxlink-bench --bench prepare`. With `NXLINK_BENCH_ONCE=<n>` it skips criterion
 //! and prepares the request `n` times (MD5), for a profiler:
 //! `NXLINK_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/prepare-<hash>`.
 
