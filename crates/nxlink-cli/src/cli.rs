@@ -36,8 +36,10 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Credentials, gateway and config-file flags, accepted before or after the command.
+/// Credentials, gateway and config-file flags, accepted before or after the command. Listed
+/// under a heading of their own in every command's help, apart from its own options.
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Connection (commands that call the gateway)")]
 pub(crate) struct ConnectionArgs {
     /// Access key (overrides NXLINK_ACCESS_KEY and the profile).
     #[arg(long, global = true, value_name = "KEY")]

@@ -59,6 +59,23 @@ impl<T> std::ops::DerefMut for Reply<T> {
 }
 
 /// A client for the NXLink AI-agent OpenAPI. Cheap to clone: clones share one connection pool.
+///
+/// ```
+/// use nxlink::{Client, model::ListFlowsRequest};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // The emulator stands in for the gateway; with an account: `Client::from_env()?`.
+/// let emulator = nxlink_testkit::Emulator::start().await?;
+/// let client = Client::builder()
+///     .base_url(emulator.base_url())
+///     .credentials(emulator.credentials())
+///     .build()?;
+/// let agents = client.list_flows(&ListFlowsRequest::new()).await?;
+/// println!("{} agents (trace id {:?})", agents.total, agents.trace_id);
+/// # emulator.shutdown().await;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<ClientInner>,

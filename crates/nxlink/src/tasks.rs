@@ -137,6 +137,28 @@ impl Client {
     /// [`ClientBuilder::batch_size`](crate::ClientBuilder::batch_size)) creates the task with
     /// the first batch and appends the rest; contacts that could not be appended are in
     /// [`CreatedTask::failed`].
+    ///
+    /// ```
+    /// use nxlink::Client;
+    /// use nxlink::model::{CallWindow, Contact, CreateTaskRequest, HourSet, WeekDays};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = nxlink_testkit::Emulator::start().await?;
+    /// # let client = Client::builder().base_url(emulator.base_url()).credentials(emulator.credentials()).build()?;
+    /// let window = CallWindow::every_quarter(WeekDays::MONDAY_TO_FRIDAY, HourSet::span(9, 18)?);
+    /// let task = CreateTaskRequest::new("Parcel follow-up", 197, "y29ND1X4kkCG_nC576sALEkvg3HjEqde", window)
+    ///     .with_contact(Contact::new("c-1", "Lucy", "13800000001"))
+    ///     .with_contact(Contact::new("c-2", "Ann", "+99955501234")); // +999: refused by the gateway
+    /// let created = client.create_task(&task).await?;
+    /// assert_eq!((created.success_count, created.total_count), (1, 2));
+    /// assert!(created.is_partial());
+    /// for refused in &created.rejected {
+    ///     println!("refused {:?}: {:?}", refused.contact_id, refused.err_msg);
+    /// }
+    /// # emulator.shutdown().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_task(&self, request: &CreateTaskRequest) -> Result<CreatedTask, Error> {
         let batch_size = self.batching().size;
         if request.call_list.len() > batch_size {

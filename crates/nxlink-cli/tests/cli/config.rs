@@ -213,3 +213,32 @@ fn commands_use_credentials_from_the_config_file() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("1003"), "{run:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_readable_secret_is_warned_about_once_on_a_dry_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new();
+    let file = write_config(&scratch, "http://127.0.0.1:1");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    scratch.write("task.json", crate::common::TASK_JSON);
+    let run = nxlink(
+        bare_command(scratch.root()),
+        ["task", "create", "task.json", "--dry-run"],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr.matches("other users can read it").count(),
+        1,
+        "{run:?}"
+    );
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let quiet = nxlink(
+        bare_command(scratch.root()),
+        ["task", "create", "task.json", "--dry-run"],
+    );
+    assert!(
+        !quiet.stderr.contains("other users can read it"),
+        "{quiet:?}"
+    );
+}
