@@ -164,8 +164,9 @@ impl fmt::Debug for BodySigner<'_> {
     }
 }
 
-/// The authentication headers of one request, signed over one exact body.
-#[derive(Clone, PartialEq, Eq)]
+/// The authentication headers of one request, signed over one exact body. Two are equal when
+/// they put the same headers on the wire.
+#[derive(Clone)]
 pub struct SignedHeaders<'a> {
     signer: &'a Signer,
     ts: Timestamp,
@@ -214,17 +215,13 @@ impl fmt::Debug for SignedHeaders<'_> {
     }
 }
 
-impl PartialEq for Signer {
+impl PartialEq for SignedHeaders<'_> {
     fn eq(&self, other: &Self) -> bool {
-        // Signers are compared as what they put in headers; the secret is covered by `sign`.
-        self.credentials.access_key() == other.credentials.access_key()
-            && self.biz_type == other.biz_type
-            && self.action == other.action
-            && self.algorithm == other.algorithm
+        self.iter().eq(other.iter())
     }
 }
 
-impl Eq for Signer {}
+impl Eq for SignedHeaders<'_> {}
 
 /// `ts` in decimal, kept inline: it is formed on every request and attempt.
 #[derive(Clone, Copy, PartialEq, Eq)]
