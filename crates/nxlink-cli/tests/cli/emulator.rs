@@ -1,47 +1,57 @@
 //! `nxlink emulator`: starts, prints its base URL and test credentials, serves the other
 //! commands, and stops when killed.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::io::{BufRead, BufReader, Lines};
+use std::process::{Child, ChildStdout, Stdio};
 
 use crate::common::{Scratch, bare_command, nxlink};
 
-/// Kills the emulator process this test started, even when an assertion fails.
-struct Running(Child);
+/// An `nxlink emulator` this test started, past its first line. It is killed on drop, even
+/// when an assertion fails; its stdout stays open until then, since a closed pipe would stop
+/// it at its next line.
+struct Running {
+    child: Child,
+    lines: Lines<BufReader<ChildStdout>>,
+    base_url: String,
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-#[test]
-fn the_emulator_serves_the_other_commands() {
-    let scratch = Scratch::new();
+/// Starts `nxlink emulator` on a free port, accepting `key` and `secret`.
+fn start_emulator(scratch: &Scratch, key: &str, secret: &str) -> Running {
     let mut command = bare_command(scratch.root());
     command
-        .args([
-            "emulator",
-            "--port",
-            "0",
-            "--quiet",
-            "--access-key",
-            "AK-T",
-            "--access-secret",
-            "t-secret",
-        ])
+        .args(["emulator", "--port", "0", "--quiet", "--access-key", key])
+        .args(["--access-secret", secret])
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = Running(command.spawn().expect("the emulator starts"));
-    let stdout = child.0.stdout.take().expect("piped stdout");
+    let mut child = command.spawn().expect("the emulator starts");
+    let stdout = child.stdout.take().expect("piped stdout");
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("a first line").expect("utf-8");
     let base_url = first
         .strip_prefix("NXLink emulator listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .to_owned();
-    let banner: Vec<String> = lines
+    Running {
+        child,
+        lines,
+        base_url,
+    }
+}
+
+#[test]
+fn the_emulator_serves_the_other_commands() {
+    let scratch = Scratch::new();
+    let mut emulator = start_emulator(&scratch, "AK-T", "t-secret");
+    let base_url = emulator.base_url.clone();
+    let banner: Vec<String> = emulator
+        .lines
         .by_ref()
         .take(5)
         .map(|line| line.expect("utf-8"))
@@ -63,7 +73,7 @@ fn the_emulator_serves_the_other_commands() {
         ["emulator", "--port", "0", "--access-key", "AK-T"],
     );
     assert_eq!(half.code, 2, "{half:?}");
-    drop(child);
+    drop(emulator);
 }
 
 #[test]
@@ -95,34 +105,12 @@ fn emulator_help_describes_its_flags_and_mistakes_exit_two() {
 fn the_emulator_refuses_an_unsigned_request_like_the_gateway() {
     use std::io::{Read, Write};
     let scratch = Scratch::new();
-    let mut command = bare_command(scratch.root());
-    command
-        .args([
-            "emulator",
-            "--port",
-            "0",
-            "--quiet",
-            "--access-key",
-            "AK-U",
-            "--access-secret",
-            "u-secret",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = Running(command.spawn().expect("the emulator starts"));
-    let stdout = child.0.stdout.take().expect("piped stdout");
-    // Kept open to the end: a closed pipe would stop the emulator at its next line.
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("a first line").expect("utf-8");
-    assert!(
-        first.starts_with("NXLink emulator listening on http://127.0.0.1:"),
-        "{first}"
-    );
-    let addr = first
-        .rsplit("http://")
-        .next()
-        .expect("an address")
-        .to_owned();
+    let emulator = start_emulator(&scratch, "AK-U", "u-secret");
+    let addr = emulator
+        .base_url
+        .strip_prefix("http://127.0.0.1:")
+        .map(|port| format!("127.0.0.1:{port}"))
+        .unwrap_or_else(|| panic!("not on loopback: {}", emulator.base_url));
     let mut stream = std::net::TcpStream::connect(&addr).expect("connects");
     stream
         .write_all(b"POST /openapi/aiagent/task/create HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
@@ -130,6 +118,5 @@ fn the_emulator_refuses_an_unsigned_request_like_the_gateway() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("answered");
     assert!(answer.contains(r#""code":1001"#), "{answer}");
-    drop(lines);
-    drop(child);
+    drop(emulator);
 }
