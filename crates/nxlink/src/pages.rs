@@ -13,8 +13,12 @@ impl Client {
         &self,
         request: &R,
     ) -> Result<Reply<Page<R::Item>>, Error> {
-        let mut reply = self.send(request).await?;
-        let page = reply.data.take().ok_or_else(|| {
+        let Reply {
+            data,
+            trace_id,
+            message,
+        } = self.send(request).await?;
+        let page = data.ok_or_else(|| {
             Error::decode(
                 Endpoint::of::<R>(),
                 http::StatusCode::OK,
@@ -22,7 +26,11 @@ impl Client {
                 b"",
             )
         })?;
-        Ok(reply.map(|_| page))
+        Ok(Reply {
+            data: page,
+            trace_id,
+            message,
+        })
     }
 
     /// Walks every page lazily, starting at the request's page and stopping at `total`.
