@@ -164,6 +164,11 @@ impl<'a> AppendRun<'a> {
         self
     }
 
+    /// What the client's batch limit did during the run.
+    pub(crate) fn batch_limit_stats(&self) -> nxlink::BatchLimitStats {
+        self.client.batch_limit().stats()
+    }
+
     /// Whether new batches may still be sent: no stop asked for, no error that stops.
     pub(crate) fn may_go_on(&self) -> bool {
         self.stop_error.is_none() && self.stop.asked().is_none()
@@ -247,11 +252,7 @@ impl<'a> AppendRun<'a> {
             Some(recorded) => matches!(recorded.state, BatchState::InFlight | BatchState::Unknown),
             None => false,
         };
-        while self.in_flight.len() >= self.args.batching.concurrency {
-            if let Some(done) = self.in_flight.next().await {
-                self.settle(done)?;
-            }
-        }
+        self.wait_for_slot().await?;
         if !self.may_go_on() {
             return self.unsent(&rows.records);
         }
@@ -285,6 +286,31 @@ impl<'a> AppendRun<'a> {
             self.drain().await?;
         }
         Ok(())
+    }
+
+    /// Waits until the client's batch limit lets one more batch go: a slot in the window
+    /// (which grows and shrinks with the gateway's answers) and no `Retry-After` running.
+    async fn wait_for_slot(&mut self) -> Result<(), CliError> {
+        loop {
+            let limit = self.client.batch_limit();
+            let pause = limit.pause_remaining();
+            let full = self.in_flight.len() >= limit.current();
+            let done = match pause {
+                Some(pause) if self.in_flight.is_empty() => {
+                    tokio::time::sleep(pause).await;
+                    None
+                }
+                Some(pause) => tokio::time::timeout(pause, self.in_flight.next())
+                    .await
+                    .ok()
+                    .flatten(),
+                None if full => self.in_flight.next().await,
+                None => return Ok(()),
+            };
+            if let Some(done) = done {
+                self.settle(done)?;
+            }
+        }
     }
 
     /// Waits for every batch in flight.

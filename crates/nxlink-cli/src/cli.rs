@@ -226,10 +226,11 @@ pub(crate) struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = nxlink::DEFAULT_BATCH_SIZE,
           value_parser = clap::value_parser!(u32).range(1..=10_000).map(|n| n as usize))]
     pub(crate) batch_size: usize,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = nxlink::DEFAULT_BATCH_CONCURRENCY,
+    /// Requests in flight at once, always; without it the number adapts to the gateway's
+    /// answers (from 4 up to 16: more while they are quick, half on 429 or slow answers).
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=64).map(|n| n as usize))]
-    pub(crate) concurrency: usize,
+    pub(crate) concurrency: Option<usize>,
 }
 
 /// `nxlink contacts …`
@@ -421,6 +422,24 @@ pub(crate) struct EmulatorArgs {
     /// Do not log each request on stderr.
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// Add this many milliseconds before every answer, like a distant gateway (80 is a Hong
+    /// Kong round trip from elsewhere in Asia).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub(crate) latency_ms: u64,
+    /// Answer HTTP 429 (Retry-After: 1) to requests numbered FROM..=TO, like a gateway
+    /// throttling its callers; numbered across all paths, from 1.
+    #[arg(long, value_name = "FROM-TO", value_parser = parse_request_range)]
+    pub(crate) throttle: Option<(u64, u64)>,
+}
+
+fn parse_request_range(text: &str) -> Result<(u64, u64), String> {
+    let (from, to) = text
+        .split_once('-')
+        .ok_or_else(|| format!("{text:?} is not FROM-TO (e.g. 200-260)"))?;
+    match (from.trim().parse::<u64>(), to.trim().parse::<u64>()) {
+        (Ok(from), Ok(to)) if 1 <= from && from <= to => Ok((from, to)),
+        _ => Err(format!("{text:?} is not FROM-TO with 1 <= FROM <= TO")),
+    }
 }
 
 fn parse_speedup(text: &str) -> Result<f64, String> {

@@ -143,9 +143,10 @@ impl Settings {
             builder = builder.retry_policy(RetryPolicy::disabled());
         }
         if let Some(batching) = batching {
-            builder = builder
-                .batch_size(batching.batch_size)
-                .batch_concurrency(batching.concurrency);
+            builder = builder.batch_size(batching.batch_size);
+            if let Some(fixed) = batching.concurrency {
+                builder = builder.batch_concurrency(fixed);
+            }
         }
         builder.build().map_err(|error| {
             CliError::usage_hint(

@@ -2,13 +2,15 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
-use nxlink_model::{ApiRequest, ApiResponse, ResultCode};
+use nxlink_model::{ApiRequest, ApiResponse, AppendBatch, ResultCode};
 use nxlink_transport::Transport;
 use serde::de::IgnoredAny;
 
 use crate::clock::{ClockOffset, SkewClock, now_ms};
+use crate::concurrency::{BatchConcurrency, BatchLimit, Signal};
 use crate::error::{Endpoint, Error};
 use crate::prepared::PreparedRequest;
 use crate::region::BaseUrl;
@@ -86,6 +88,7 @@ struct ClientInner {
     signer: RequestSigner,
     transport: Arc<dyn Transport>,
     batching: Batching,
+    batch_limit: BatchLimit,
     retry: RetryPolicy,
     clock: SkewClock,
 }
@@ -96,7 +99,7 @@ pub(crate) struct Batching {
     /// Contacts per request.
     pub(crate) size: usize,
     /// Requests in flight at once.
-    pub(crate) concurrency: usize,
+    pub(crate) concurrency: BatchConcurrency,
 }
 
 impl Client {
@@ -114,6 +117,7 @@ impl Client {
                 signer,
                 transport,
                 batching,
+                batch_limit: BatchLimit::new(batching.concurrency),
                 retry,
                 clock: SkewClock::default(),
             }),
@@ -122,6 +126,12 @@ impl Client {
 
     pub(crate) fn batching(&self) -> Batching {
         self.inner.batching
+    }
+
+    /// How many contact batches may be in flight now, shared by this client and its clones:
+    /// [`Client::append_contacts`] follows it, and so can a caller sending batches itself.
+    pub fn batch_limit(&self) -> &BatchLimit {
+        &self.inner.batch_limit
     }
 
     /// The base URL requests go to.
@@ -189,8 +199,24 @@ impl Client {
         outcome
     }
 
-    /// One exchange: send the signed request, read the envelope, learn the gateway's clock.
+    /// One exchange: send the signed request, read the envelope, learn the gateway's clock;
+    /// a contact batch's answer also tells the batch limit how loaded the gateway is.
     async fn exchange<R: ApiRequest>(
+        &self,
+        http_request: http::Request<Bytes>,
+        span: &CallSpan,
+    ) -> Result<Reply<Option<R::Data>>, Error> {
+        let started = Instant::now();
+        let answer = self.exchange_once::<R>(http_request, span).await;
+        if R::PATH == AppendBatch::PATH {
+            self.inner
+                .batch_limit
+                .observe(Signal::of(&answer, started.elapsed()));
+        }
+        answer
+    }
+
+    async fn exchange_once<R: ApiRequest>(
         &self,
         http_request: http::Request<Bytes>,
         span: &CallSpan,

@@ -234,20 +234,37 @@ impl Client {
         batch: impl Fn(&'a [Contact]) -> AppendBatch<'a>,
     ) -> AppendReport {
         let batching = self.batching();
-        let mut chunks = contacts.chunks(batching.size).enumerate();
+        let limit = self.batch_limit();
+        let mut chunks = contacts.chunks(batching.size).enumerate().peekable();
         let mut in_flight = FuturesUnordered::new();
         let mut outcomes = Vec::new();
         // A hand-fed FuturesUnordered rather than `buffer_unordered` over a closure: the
         // closure's borrowed argument makes the future lose `Send` (rust-lang/rust#64552),
-        // and callers spawn these futures.
+        // and callers spawn these futures. The window follows the batch limit, which moves
+        // with the answers, and stays shut while a `Retry-After` runs.
         loop {
-            while in_flight.len() < batching.concurrency {
-                let Some((index, chunk)) = chunks.next() else {
-                    break;
-                };
-                in_flight.push(self.send_indexed(index, chunk, batch(chunk)));
+            let pause = limit.pause_remaining();
+            if pause.is_none() {
+                while in_flight.len() < limit.current() {
+                    let Some((index, chunk)) = chunks.next() else {
+                        break;
+                    };
+                    in_flight.push(self.send_indexed(index, chunk, batch(chunk)));
+                }
             }
-            match in_flight.next().await {
+            let waiting_to_send = pause.filter(|_| chunks.peek().is_some());
+            let next = match waiting_to_send {
+                Some(pause) if in_flight.is_empty() => {
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+                Some(pause) => match tokio::time::timeout(pause, in_flight.next()).await {
+                    Ok(next) => next,
+                    Err(_) => continue,
+                },
+                None => in_flight.next().await,
+            };
+            match next {
                 Some(outcome) => outcomes.push(outcome),
                 None => break,
             }

@@ -6,6 +6,7 @@ pub mod callbacks;
 mod calls;
 mod client;
 mod clock;
+mod concurrency;
 mod contacts;
 mod error;
 mod lookups;
@@ -18,11 +19,12 @@ mod tasks;
 mod telemetry;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, ENV_ACCESS_KEY,
-    ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
+    ClientBuilder, DEFAULT_BATCH_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_MAX_BATCH_CONCURRENCY,
+    ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_BASE_URL, ENV_REGION, ENV_SIGN_ALGORITHM,
 };
 pub use client::{Client, Reply};
 pub use clock::ClockOffset;
+pub use concurrency::{BatchConcurrency, BatchLimit, BatchLimitStats};
 pub use contacts::{AppendReport, FailedBatch};
 pub use error::{Error, ErrorKind};
 pub use nxlink_sign::{Algorithm, Credentials};

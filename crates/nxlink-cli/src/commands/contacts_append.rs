@@ -90,7 +90,7 @@ pub(crate) async fn run(
         stop,
     )
     .with_places(reader.places().clone());
-    let chunk_rows = CHUNK_ROWS.max(batch_size * args.batching.concurrency);
+    let chunk_rows = CHUNK_ROWS.max(batch_size * nxlink::DEFAULT_MAX_BATCH_CONCURRENCY);
     let mut next_report = batch_size as u64;
     while run.may_go_on() {
         let Some(row) = reader.next_row()? else {
@@ -123,6 +123,7 @@ pub(crate) async fn run(
     let elapsed = run.progress.elapsed();
     let rate = run.progress.rate(run.tally.read);
     let maybe_doubled = run.journal.maybe_doubled()?;
+    let limit = run.batch_limit_stats();
     let AppendRun {
         journal,
         failed,
@@ -138,6 +139,24 @@ pub(crate) async fn run(
             "phone numbers normalized: {} (see `nxlink task validate` for each rewrite; --phones \
              strict sends them as written)",
             thousands(tally.rewritten)
+        )?;
+    }
+    if limit.throttled > 0 || limit.decreases > 0 {
+        let why = if limit.throttled > 0 {
+            format!(
+                "{} answers were 429 (each batch retried after its Retry-After)",
+                thousands(limit.throttled)
+            )
+        } else {
+            "answers came back slower".to_owned()
+        };
+        writeln!(
+            out,
+            "the gateway slowed the run: {why}; batches in flight halved {} times (now {}, at \
+             most {})",
+            thousands(limit.decreases),
+            limit.current,
+            limit.highest
         )?;
     }
     if tally.resent_batches > 0 {

@@ -6,7 +6,9 @@
 use std::io::Write;
 use std::net::SocketAddr;
 
-use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator};
+use std::time::Duration;
+
+use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator, Fault, FaultRule, Requests};
 
 use crate::cli::{ConnectionArgs, EmulatorArgs};
 use crate::commands::Outcome;
@@ -29,7 +31,22 @@ pub(crate) async fn run(
             ));
         }
     };
-    let emulator = Emulator::builder()
+    let mut builder = Emulator::builder();
+    if let Some((from, to)) = args.throttle {
+        builder = builder.fault(FaultRule::any_path(
+            Requests::Range(from..=to),
+            Fault::TooManyRequests {
+                retry_after: Duration::from_secs(1),
+            },
+        ));
+    }
+    if args.latency_ms > 0 {
+        builder = builder.fault(FaultRule::any_path(
+            Requests::Every,
+            Fault::Delay(Duration::from_millis(args.latency_ms)),
+        ));
+    }
+    let emulator = builder
         .bind(SocketAddr::new(args.host, args.port))
         .account(key.clone(), secret.clone())
         // Nobody reads the request log of a long-running server: keep memory flat.
@@ -52,6 +69,12 @@ pub(crate) async fn run(
     writeln!(out, "  accessKey:    {key}")?;
     writeln!(out, "  accessSecret: {secret}")?;
     writeln!(out, "  dialer:       {}x real time", args.speedup)?;
+    if args.latency_ms > 0 {
+        writeln!(out, "  latency:      +{} ms per answer", args.latency_ms)?;
+    }
+    if let Some((from, to)) = args.throttle {
+        writeln!(out, "  throttled:    requests {from}-{to} answer 429")?;
+    }
     writeln!(
         out,
         "(test credentials, printed on purpose; stop with Ctrl-C)"

@@ -3,7 +3,7 @@
 //! invalid and refused rows; a run stopped by an error every batch would meet.
 
 use std::collections::HashSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use nxlink::model::ApiRequest;
 use nxlink::model::AppendContactsRequest;
@@ -98,6 +98,39 @@ fn a_100k_row_append_survives_a_lost_batch_and_resumes_from_the_failed_rows() {
         .collect();
     assert_eq!(contacts.len(), ROWS);
     assert_eq!(distinct.len(), ROWS);
+}
+
+#[test]
+fn a_throttling_gateway_slows_the_run_and_every_row_lands_once() {
+    let gateway = Gateway::start();
+    let task_id = gateway.create_task("");
+    let rows = 20_000;
+    let csv = gateway
+        .scratch
+        .write("throttled.csv", contacts_csv("t", rows));
+    gateway.emulator().inject(FaultRule::new(
+        AppendContactsRequest::PATH,
+        Requests::Range(10..=12),
+        Fault::TooManyRequests {
+            retry_after: Duration::from_secs(1),
+        },
+    ));
+    let done = run(&mut gateway.append(&task_id, &csv));
+    assert_eq!(done.code, 0, "{done:?}");
+    assert_eq!(summary(&done.stdout, "appended"), rows as u64, "{done:?}");
+    assert!(
+        done.stdout
+            .contains("the gateway slowed the run: 3 answers were 429"),
+        "{done:?}"
+    );
+    assert!(done.stdout.contains("no failed rows"), "{done:?}");
+    let contacts = gateway.emulator().contacts(&task_id);
+    let distinct: HashSet<&str> = contacts
+        .iter()
+        .map(|c| c.contact.contact_id.as_str())
+        .collect();
+    assert_eq!(contacts.len(), rows);
+    assert_eq!(distinct.len(), rows);
 }
 
 #[test]

@@ -23,11 +23,12 @@ impl Drop for Running {
 }
 
 /// Starts `nxlink emulator` on a free port, accepting `key` and `secret`.
-fn start_emulator(scratch: &Scratch, key: &str, secret: &str) -> Running {
+fn start_emulator(scratch: &Scratch, key: &str, secret: &str, extra: &[&str]) -> Running {
     let mut command = bare_command(scratch.root());
     command
         .args(["emulator", "--port", "0", "--quiet", "--access-key", key])
         .args(["--access-secret", secret])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     let mut child = command.spawn().expect("the emulator starts");
@@ -48,7 +49,7 @@ fn start_emulator(scratch: &Scratch, key: &str, secret: &str) -> Running {
 #[test]
 fn the_emulator_serves_the_other_commands() {
     let scratch = Scratch::new();
-    let mut emulator = start_emulator(&scratch, "AK-T", "t-secret");
+    let mut emulator = start_emulator(&scratch, "AK-T", "t-secret", &[]);
     let base_url = emulator.base_url.clone();
     let banner: Vec<String> = emulator
         .lines
@@ -87,6 +88,8 @@ fn emulator_help_describes_its_flags_and_mistakes_exit_two() {
         "--access-key",
         "--access-secret",
         "--speedup",
+        "--latency-ms",
+        "--throttle",
     ] {
         assert!(help.stdout.contains(flag), "{flag}: {help:?}");
     }
@@ -94,6 +97,8 @@ fn emulator_help_describes_its_flags_and_mistakes_exit_two() {
         &["emulator", "--bogus"][..],
         &["emulator", "--port", "http"],
         &["emulator", "--port"],
+        &["emulator", "--throttle", "5"],
+        &["emulator", "--throttle", "9-3"],
     ] {
         let run = nxlink(bare_command(scratch.root()), args.iter().copied());
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
@@ -105,7 +110,7 @@ fn emulator_help_describes_its_flags_and_mistakes_exit_two() {
 fn the_emulator_refuses_an_unsigned_request_like_the_gateway() {
     use std::io::{Read, Write};
     let scratch = Scratch::new();
-    let emulator = start_emulator(&scratch, "AK-U", "u-secret");
+    let emulator = start_emulator(&scratch, "AK-U", "u-secret", &[]);
     let addr = emulator
         .base_url
         .strip_prefix("http://127.0.0.1:")
@@ -118,5 +123,45 @@ fn the_emulator_refuses_an_unsigned_request_like_the_gateway() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("answered");
     assert!(answer.contains(r#""code":1001"#), "{answer}");
+    drop(emulator);
+}
+
+#[test]
+fn a_slow_throttling_emulator_is_waited_for() {
+    let scratch = Scratch::new();
+    let mut emulator = start_emulator(
+        &scratch,
+        "AK-S",
+        "s-secret",
+        &["--latency-ms", "150", "--throttle", "1-1"],
+    );
+    let banner: Vec<String> = emulator
+        .lines
+        .by_ref()
+        .take(5)
+        .map(|line| line.expect("utf-8"))
+        .collect();
+    assert!(
+        banner[3].contains("latency:      +150 ms per answer"),
+        "{banner:?}"
+    );
+    assert!(
+        banner[4].contains("throttled:    requests 1-1 answer 429"),
+        "{banner:?}"
+    );
+    let mut client = bare_command(scratch.root());
+    client
+        .env("NXLINK_BASE_URL", &emulator.base_url)
+        .env("NXLINK_ACCESS_KEY", "AK-S")
+        .env("NXLINK_ACCESS_SECRET", "s-secret");
+    let started = std::time::Instant::now();
+    let run = nxlink(client, ["flows", "--json"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 0, "{run:?}");
+    // The first request answered 429 (Retry-After: 1), the retry after the added latency.
+    assert!(
+        took >= std::time::Duration::from_millis(1_150),
+        "answered after {took:?}"
+    );
     drop(emulator);
 }

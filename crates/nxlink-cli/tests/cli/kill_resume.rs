@@ -20,8 +20,8 @@ use crate::common::{Gateway, run, summary};
 
 /// Kills per scenario.
 const KILLS: usize = 10;
-/// Batches the CLI keeps in flight by default.
-const CONCURRENCY: u64 = 4;
+/// The most batches the CLI keeps in flight by default (its window adapts up to this).
+const CONCURRENCY: u64 = nxlink::DEFAULT_MAX_BATCH_CONCURRENCY as u64;
 const BATCH: u64 = 500;
 
 /// A seeded generator for the kill moments (xorshift64*): the same seed, the same moments.
