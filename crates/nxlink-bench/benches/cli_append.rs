@@ -1,0 +1,240 @@
+//! The `nxlink contacts append` binary against what an operations engineer writes instead
+//! (`peers/append_peer.py`: the signing formula by concatenation, `requests`, 500-contact
+//! batches on 4 threads), both appending the same 100 000 CSV rows to the emulator; then the
+//! binary alone over 1 000 000 rows (peak RSS of the process), and over 1 000 000 rows to an
+//! emulator adding 80 ms to every answer (a distant gateway), with default settings.
+//!
+//! A plain binary (not criterion): each figure is one run of a real process. `cargo xtask
+//! bench` builds the release binary and the peer's venv and passes them in:
+//! `NXLINK_CLI_BIN`, `NXLINK_PEER_PYTHON`; figures go to `$NXLINK_BENCH_DIR/cli.json`.
+//! Without `NXLINK_CLI_BIN` it says so and does nothing (so `cargo bench` alone still runs).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nxlink::Client;
+use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator, Fault, FaultRule, Requests};
+
+#[path = "common/fixtures.rs"]
+#[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]
+mod fixtures;
+
+/// Rows of the peer comparison.
+const PEER_ROWS: usize = 100_000;
+/// Rows of the memory and slow-link runs.
+const LARGE_ROWS: usize = 1_000_000;
+/// What the slow link adds to every answer.
+const SLOW_LINK: Duration = Duration::from_millis(80);
+
+fn main() {
+    let Some(cli) = std::env::var_os("NXLINK_CLI_BIN").map(PathBuf::from) else {
+        eprintln!("cli_append: NXLINK_CLI_BIN is not set; run it through `cargo xtask bench`");
+        return;
+    };
+    let python = std::env::var_os("NXLINK_PEER_PYTHON").map(PathBuf::from);
+    let out_dir = std::env::var_os("NXLINK_BENCH_DIR")
+        .map_or_else(|| PathBuf::from("target/nxlink-bench"), PathBuf::from);
+    let work = out_dir.join("cli");
+    std::fs::create_dir_all(&work).expect("a work directory");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let small = write_csv(&work.join("rows-100k.csv"), PEER_ROWS);
+    let large = write_csv(&work.join("rows-1m.csv"), LARGE_ROWS);
+
+    let mut json = String::from("{");
+    let gateway = Gateway::start(&runtime, None);
+    let run = gateway.cli_append(&runtime, &cli, &small, &work);
+    println!("cli 100k: {:.2} s", run.seconds);
+    let _ = write!(
+        json,
+        "\"cli_100k_rows_per_second\":{:.1}",
+        PEER_ROWS as f64 / run.seconds
+    );
+    if let Some(python) = &python {
+        let seconds = gateway.python_append(&runtime, python, &small);
+        println!("python peer 100k: {seconds:.2} s");
+        let _ = write!(
+            json,
+            ",\"python_100k_rows_per_second\":{:.1}",
+            PEER_ROWS as f64 / seconds
+        );
+    }
+    let run = gateway.cli_append(&runtime, &cli, &large, &work);
+    println!(
+        "cli 1M: {:.2} s, peak RSS {:.1} MiB",
+        run.seconds,
+        run.peak_rss_kib as f64 / 1024.0
+    );
+    let _ = write!(
+        json,
+        ",\"cli_1m_rows_per_second\":{:.1},\"cli_1m_peak_rss_bytes\":{}",
+        LARGE_ROWS as f64 / run.seconds,
+        run.peak_rss_kib * 1024
+    );
+    drop(gateway);
+    let slow = Gateway::start(&runtime, Some(SLOW_LINK));
+    let run = slow.cli_append(&runtime, &cli, &large, &work);
+    println!("cli 1M over +80 ms: {:.2} s", run.seconds);
+    let _ = write!(json, ",\"slow_link_1m_seconds\":{:.3}", run.seconds);
+    json.push('}');
+    std::fs::write(out_dir.join("cli.json"), json).expect("figures written");
+}
+
+/// `rows` contacts with a variable column, as an operator's sheet has them.
+fn write_csv(path: &Path, rows: usize) -> PathBuf {
+    let mut csv = String::with_capacity(rows * 48 + 64);
+    csv.push_str("contactId,name,phoneNumber,customerName\n");
+    for i in 0..rows {
+        let _ = writeln!(csv, "c-{i:07},Name {i},1380{:07},Name {i}", i % 10_000_000);
+    }
+    std::fs::write(path, csv).expect("a CSV");
+    path.to_owned()
+}
+
+/// One run of a process: its wall time and peak resident set.
+struct ProcessRun {
+    seconds: f64,
+    peak_rss_kib: u64,
+}
+
+/// The emulator, and an SDK client to create the tasks the runs append to.
+struct Gateway {
+    emulator: Option<Emulator>,
+    client: Client,
+}
+
+impl Gateway {
+    fn start(runtime: &tokio::runtime::Runtime, latency: Option<Duration>) -> Self {
+        let mut builder = Emulator::builder().max_recorded_requests(0);
+        if let Some(latency) = latency {
+            builder = builder.fault(FaultRule::any_path(Requests::Every, Fault::Delay(latency)));
+        }
+        let emulator = runtime.block_on(builder.start()).expect("emulator starts");
+        let client = Client::builder()
+            .base_url(emulator.base_url())
+            .credentials(emulator.credentials())
+            .build()
+            .expect("a client");
+        Gateway {
+            emulator: Some(emulator),
+            client,
+        }
+    }
+
+    fn emulator(&self) -> &Emulator {
+        self.emulator.as_ref().expect("running")
+    }
+
+    fn new_task(&self, runtime: &tokio::runtime::Runtime) -> String {
+        runtime
+            .block_on(self.client.create_task(
+                &fixtures::task(Vec::new()).with_user_task_id(nxlink::new_user_task_id()),
+            ))
+            .expect("a task")
+            .task_id
+    }
+
+    /// Checks the task holds exactly `rows` distinct contacts.
+    fn check(&self, task_id: &str, rows: usize) {
+        let contacts = self.emulator().contacts(task_id);
+        let distinct: std::collections::HashSet<&str> =
+            contacts.iter().map(|c| c.contact_id()).collect();
+        assert_eq!(contacts.len(), rows, "every row once");
+        assert_eq!(distinct.len(), rows);
+    }
+
+    fn cli_append(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        cli: &Path,
+        csv: &Path,
+        work: &Path,
+    ) -> ProcessRun {
+        let task_id = self.new_task(runtime);
+        let journal = csv.with_extension("csv.journal");
+        let _ = std::fs::remove_file(&journal);
+        let mut command = Command::new(cli);
+        command
+            .args(["contacts", "append", "--task", &task_id, "--csv"])
+            .arg(csv)
+            .env_clear()
+            .env("HOME", work)
+            .env("NXLINK_BASE_URL", self.emulator().base_url())
+            .env("NXLINK_ACCESS_KEY", DEMO_ACCESS_KEY)
+            .env("NXLINK_ACCESS_SECRET", DEMO_ACCESS_SECRET)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let run = timed(&mut command);
+        let _ = std::fs::remove_file(&journal);
+        self.check(&task_id, line_count(csv));
+        run
+    }
+
+    fn python_append(&self, runtime: &tokio::runtime::Runtime, python: &Path, csv: &Path) -> f64 {
+        let task_id = self.new_task(runtime);
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/append_peer.py");
+        let mut command = Command::new(python);
+        command
+            .arg(script)
+            .args([
+                &self.emulator().base_url(),
+                DEMO_ACCESS_KEY,
+                DEMO_ACCESS_SECRET,
+                &task_id,
+            ])
+            .arg(csv)
+            .stdout(Stdio::null());
+        let run = timed(&mut command);
+        self.check(&task_id, line_count(csv));
+        run.seconds
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        // The emulator's server task ends with the runtime; its state is freed here.
+        drop(self.emulator.take());
+    }
+}
+
+fn line_count(csv: &Path) -> usize {
+    std::fs::read(csv)
+        .expect("the CSV")
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        - 1
+}
+
+/// Runs `command` to its end: wall time from spawn to exit, and the highest `VmHWM` (peak
+/// resident set, which only grows) read from `/proc` every 20 ms while it runs.
+fn timed(command: &mut Command) -> ProcessRun {
+    let started = Instant::now();
+    let mut child = command.spawn().expect("the process starts");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_rss_kib = 0;
+    let status = loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        {
+            peak_rss_kib = kib;
+        }
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{command:?} failed: {status}");
+    ProcessRun {
+        seconds: started.elapsed().as_secs_f64(),
+        peak_rss_kib,
+    }
+}
