@@ -59,7 +59,7 @@ async fn ten_thousand_contacts_one_failed_batch_pinpointed_then_resumed() {
         .await
         .expect("validated and sent");
 
-    // 20 batches of 500, four in flight: the 7th to arrive got the 500. Which batch that
+    // 20 batches of 500, several in flight: the 7th to arrive got the 500. Which batch that
     // was is read from what the emulator received.
     assert_eq!(requests_to(&emulator, APPEND_PATH), 20);
     assert_eq!(emulator.fired_faults().len(), 1);
