@@ -10,6 +10,16 @@ use nxlink::{Client, DEFAULT_BATCH_CONCURRENCY};
 use nxlink_integration_tests::fixtures::{APPEND_PATH, contacts, task};
 use nxlink_testkit::{Emulator, Fault, FaultRule, Requests};
 
+/// An emulator whose appends meet `fault` on `requests`.
+async fn emulator_with(requests: Requests, fault: Fault) -> Emulator {
+    Emulator::builder()
+        .fault(FaultRule::new(APPEND_PATH, requests, fault))
+        .max_recorded_requests(1_000)
+        .start()
+        .await
+        .expect("emulator starts")
+}
+
 fn default_client(emulator: &Emulator) -> Client {
     Client::builder()
         .base_url(emulator.base_url())
@@ -71,16 +81,7 @@ async fn append_all(emulator: &Emulator, client: &Client, count: usize) {
 
 #[tokio::test]
 async fn a_slow_link_widens_the_window() {
-    let emulator = Emulator::builder()
-        .fault(FaultRule::new(
-            APPEND_PATH,
-            Requests::Every,
-            Fault::Delay(Duration::from_millis(80)),
-        ))
-        .max_recorded_requests(1_000)
-        .start()
-        .await
-        .expect("emulator starts");
+    let emulator = emulator_with(Requests::Every, Fault::Delay(Duration::from_millis(80))).await;
     let client = default_client(&emulator);
     append_all(&emulator, &client, 30_000).await;
 
@@ -111,18 +112,13 @@ async fn a_slow_link_widens_the_window() {
 
 #[tokio::test]
 async fn a_throttling_gateway_is_given_room_and_nothing_is_lost() {
-    let emulator = Emulator::builder()
-        .fault(FaultRule::new(
-            APPEND_PATH,
-            Requests::Range(20..=21),
-            Fault::TooManyRequests {
-                retry_after: Duration::from_secs(1),
-            },
-        ))
-        .max_recorded_requests(1_000)
-        .start()
-        .await
-        .expect("emulator starts");
+    let emulator = emulator_with(
+        Requests::Range(20..=21),
+        Fault::TooManyRequests {
+            retry_after: Duration::from_secs(1),
+        },
+    )
+    .await;
     let client = default_client(&emulator);
     append_all(&emulator, &client, 30_000).await;
 

@@ -403,14 +403,30 @@ fn medians(runs: Vec<Vec<Row>>) -> Vec<Row> {
         .collect()
 }
 
-fn format_value(value: f64, unit: Unit) -> String {
-    match unit {
-        Unit::MibPerSecond => format!("{value:.0} MiB/s"),
-        Unit::Milliseconds => format!("{value:.2} ms"),
-        Unit::Seconds => format!("{value:.1} s"),
-        Unit::PerSecond(what) => format!("{value:.0} {what}"),
-        Unit::Mib => format!("{value:.1} MiB"),
+impl Unit {
+    /// What follows a figure in this unit.
+    fn suffix(self) -> &'static str {
+        match self {
+            Unit::MibPerSecond => "MiB/s",
+            Unit::Milliseconds => "ms",
+            Unit::Seconds => "s",
+            Unit::PerSecond(what) => what,
+            Unit::Mib => "MiB",
+        }
     }
+
+    /// Decimals a figure in this unit is printed with.
+    fn decimals(self) -> usize {
+        match self {
+            Unit::MibPerSecond | Unit::PerSecond(_) => 0,
+            Unit::Seconds | Unit::Mib => 1,
+            Unit::Milliseconds => 2,
+        }
+    }
+}
+
+fn format_value(value: f64, unit: Unit) -> String {
+    format!("{value:.*} {}", unit.decimals(), unit.suffix())
 }
 
 fn format_target(target: Target, suffix: &str) -> String {
@@ -442,9 +458,7 @@ fn print_table(rows: &[Row]) {
             }
         }
         if let Some(limit) = row.limit {
-            let unit = format_value(0.0, row.unit);
-            let unit = unit.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-            targets.push(format_target(limit, unit));
+            targets.push(format_target(limit, &format!(" {}", row.unit.suffix())));
             met.push(verdict(limit.met(row.sdk)));
         }
         let or_dash = |parts: Vec<String>| {

@@ -38,13 +38,9 @@ fn main() {
         .map_or_else(|| PathBuf::from("target/nxlink-bench"), PathBuf::from);
     let work = out_dir.join("cli");
     std::fs::create_dir_all(&work).expect("a work directory");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let small = write_csv(&work.join("rows-100k.csv"), PEER_ROWS);
-    let large = write_csv(&work.join("rows-1m.csv"), LARGE_ROWS);
+    let runtime = fixtures::two_worker_runtime();
+    let small = RowsFile::write(&work.join("rows-100k.csv"), PEER_ROWS);
+    let large = RowsFile::write(&work.join("rows-1m.csv"), LARGE_ROWS);
 
     let mut json = String::from("{");
     let gateway = Gateway::start(&runtime, None);
@@ -85,15 +81,25 @@ fn main() {
     std::fs::write(out_dir.join("cli.json"), json).expect("figures written");
 }
 
-/// `rows` contacts with a variable column, as an operator's sheet has them.
-fn write_csv(path: &Path, rows: usize) -> PathBuf {
-    let mut csv = String::with_capacity(rows * 48 + 64);
-    csv.push_str("contactId,name,phoneNumber,customerName\n");
-    for i in 0..rows {
-        let _ = writeln!(csv, "c-{i:07},Name {i},1380{:07},Name {i}", i % 10_000_000);
+/// A CSV of contacts with a variable column, as an operator's sheet has them.
+struct RowsFile {
+    path: PathBuf,
+    rows: usize,
+}
+
+impl RowsFile {
+    fn write(path: &Path, rows: usize) -> Self {
+        let mut csv = String::with_capacity(rows * 48 + 64);
+        csv.push_str("contactId,name,phoneNumber,customerName\n");
+        for i in 0..rows {
+            let _ = writeln!(csv, "c-{i:07},Name {i},1380{:07},Name {i}", i % 10_000_000);
+        }
+        std::fs::write(path, csv).expect("a CSV");
+        RowsFile {
+            path: path.to_owned(),
+            rows,
+        }
     }
-    std::fs::write(path, csv).expect("a CSV");
-    path.to_owned()
 }
 
 /// One run of a process: its wall time and peak resident set.
@@ -104,7 +110,7 @@ struct ProcessRun {
 
 /// The emulator, and an SDK client to create the tasks the runs append to.
 struct Gateway {
-    emulator: Option<Emulator>,
+    emulator: Emulator,
     client: Client,
 }
 
@@ -120,28 +126,20 @@ impl Gateway {
             .credentials(emulator.credentials())
             .build()
             .expect("a client");
-        Gateway {
-            emulator: Some(emulator),
-            client,
-        }
-    }
-
-    fn emulator(&self) -> &Emulator {
-        self.emulator.as_ref().expect("running")
+        Gateway { emulator, client }
     }
 
     fn new_task(&self, runtime: &tokio::runtime::Runtime) -> String {
+        let task = fixtures::task(Vec::new()).with_user_task_id(nxlink::new_user_task_id());
         runtime
-            .block_on(self.client.create_task(
-                &fixtures::task(Vec::new()).with_user_task_id(nxlink::new_user_task_id()),
-            ))
+            .block_on(self.client.create_task(&task))
             .expect("a task")
             .task_id
     }
 
     /// Checks the task holds exactly `rows` distinct contacts.
     fn check(&self, task_id: &str, rows: usize) {
-        let contacts = self.emulator().contacts(task_id);
+        let contacts = self.emulator.contacts(task_id);
         let distinct: std::collections::HashSet<&str> =
             contacts.iter().map(|c| c.contact_id()).collect();
         assert_eq!(contacts.len(), rows, "every row once");
@@ -152,63 +150,52 @@ impl Gateway {
         &self,
         runtime: &tokio::runtime::Runtime,
         cli: &Path,
-        csv: &Path,
+        csv: &RowsFile,
         work: &Path,
     ) -> ProcessRun {
         let task_id = self.new_task(runtime);
-        let journal = csv.with_extension("csv.journal");
+        let journal = csv.path.with_extension("csv.journal");
         let _ = std::fs::remove_file(&journal);
         let mut command = Command::new(cli);
         command
             .args(["contacts", "append", "--task", &task_id, "--csv"])
-            .arg(csv)
+            .arg(&csv.path)
             .env_clear()
             .env("HOME", work)
-            .env("NXLINK_BASE_URL", self.emulator().base_url())
+            .env("NXLINK_BASE_URL", self.emulator.base_url())
             .env("NXLINK_ACCESS_KEY", DEMO_ACCESS_KEY)
             .env("NXLINK_ACCESS_SECRET", DEMO_ACCESS_SECRET)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let run = timed(&mut command);
         let _ = std::fs::remove_file(&journal);
-        self.check(&task_id, line_count(csv));
+        self.check(&task_id, csv.rows);
         run
     }
 
-    fn python_append(&self, runtime: &tokio::runtime::Runtime, python: &Path, csv: &Path) -> f64 {
+    fn python_append(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        python: &Path,
+        csv: &RowsFile,
+    ) -> f64 {
         let task_id = self.new_task(runtime);
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("peers/append_peer.py");
         let mut command = Command::new(python);
         command
             .arg(script)
             .args([
-                &self.emulator().base_url(),
+                &self.emulator.base_url(),
                 DEMO_ACCESS_KEY,
                 DEMO_ACCESS_SECRET,
                 &task_id,
             ])
-            .arg(csv)
+            .arg(&csv.path)
             .stdout(Stdio::null());
         let run = timed(&mut command);
-        self.check(&task_id, line_count(csv));
+        self.check(&task_id, csv.rows);
         run.seconds
     }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        // The emulator's server task ends with the runtime; its state is freed here.
-        drop(self.emulator.take());
-    }
-}
-
-fn line_count(csv: &Path) -> usize {
-    std::fs::read(csv)
-        .expect("the CSV")
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        - 1
 }
 
 /// Runs `command` to its end: wall time from spawn to exit, and the highest `VmHWM` (peak

@@ -150,11 +150,7 @@ where
 fn end_to_end(c: &mut Criterion) {
     let server = MinimalServer::start().expect("a loopback server");
     // The client side gets the same two workers as the server; the machine has two cores.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = fixtures::two_worker_runtime();
     let client = Client::builder()
         .base_url(server.base_url())
         .credentials(Credentials::new(ACCESS_KEY, ACCESS_SECRET))

@@ -245,11 +245,7 @@ impl Phase {
 
 fn run_scenario(scenario: &str) -> Figures {
     let url = std::env::var(TARGET_URL).expect("the parent passes the URL");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = fixtures::two_worker_runtime();
     let client = Client::builder()
         .base_url(url)
         .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))

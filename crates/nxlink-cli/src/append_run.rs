@@ -10,7 +10,7 @@ use csv::ByteRecord;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use nxlink::model::{AppendContactsRequest, Contact};
-use nxlink::{AppendReport, Client, ErrorKind};
+use nxlink::{Admission, AppendReport, Client, ErrorKind};
 
 use crate::cli::AppendArgs;
 use crate::contact_file::Row;
@@ -292,23 +292,9 @@ impl<'a> AppendRun<'a> {
     /// (which grows and shrinks with the gateway's answers) and no `Retry-After` running.
     async fn wait_for_slot(&mut self) -> Result<(), CliError> {
         loop {
-            let limit = self.client.batch_limit();
-            let pause = limit.pause_remaining();
-            let full = self.in_flight.len() >= limit.current();
-            let done = match pause {
-                Some(pause) if self.in_flight.is_empty() => {
-                    tokio::time::sleep(pause).await;
-                    None
-                }
-                Some(pause) => tokio::time::timeout(pause, self.in_flight.next())
-                    .await
-                    .ok()
-                    .flatten(),
-                None if full => self.in_flight.next().await,
-                None => return Ok(()),
-            };
-            if let Some(done) = done {
-                self.settle(done)?;
+            match self.client.batch_limit().admit(&mut self.in_flight).await {
+                Admission::Send => return Ok(()),
+                Admission::Finished(done) => self.settle(done)?,
             }
         }
     }

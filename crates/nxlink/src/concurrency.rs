@@ -9,8 +9,12 @@
 //! throttled (429), overloaded (5xx, timeout) or slow (latency well above the lowest seen),
 //! and stays within its bounds. A `Retry-After` holds back new batches until it has passed.
 
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 
 use crate::error::Error;
 
@@ -171,6 +175,33 @@ impl BatchLimit {
         })
     }
 
+    /// Waits until one more batch may join `in_flight`: a free slot in the window and no
+    /// `Retry-After` running. Batches that finish meanwhile are handed back one at a time
+    /// ([`Admission::Finished`]), so the caller settles them and asks again; the window is
+    /// read afresh each time, as every answer may move it.
+    pub async fn admit<F: Future>(
+        &self,
+        in_flight: &mut FuturesUnordered<F>,
+    ) -> Admission<F::Output> {
+        loop {
+            let finished = match self.pause_remaining() {
+                Some(pause) if in_flight.is_empty() => {
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+                Some(pause) => match tokio::time::timeout(pause, in_flight.next()).await {
+                    Ok(finished) => finished,
+                    Err(_) => continue,
+                },
+                None if in_flight.len() >= self.current() => in_flight.next().await,
+                None => return Admission::Send,
+            };
+            if let Some(output) = finished {
+                return Admission::Finished(output);
+            }
+        }
+    }
+
     /// What the limit did so far.
     pub fn stats(&self) -> BatchLimitStats {
         self.with_state(|state| BatchLimitStats {
@@ -252,6 +283,15 @@ impl LimitState {
         self.smoothed = Some(smoothed);
         smoothed > floor * SLOW_FACTOR && smoothed > floor + SLOW_MARGIN.as_secs_f64()
     }
+}
+
+/// What [`BatchLimit::admit`] waited for.
+#[derive(Debug)]
+pub enum Admission<T> {
+    /// One more batch may be sent now.
+    Send,
+    /// A batch in flight finished (settle it, then ask again).
+    Finished(T),
 }
 
 /// What a [`BatchLimit`] did so far, for a run's summary.

@@ -10,6 +10,7 @@ use nxlink_model::{
 };
 
 use crate::client::{Client, Reply};
+use crate::concurrency::Admission;
 use crate::error::{Endpoint, Error};
 use crate::retry::{Budget, Reconcile, Settled};
 
@@ -235,39 +236,24 @@ impl Client {
     ) -> AppendReport {
         let batching = self.batching();
         let limit = self.batch_limit();
-        let mut chunks = contacts.chunks(batching.size).enumerate().peekable();
+        let mut chunks = contacts.chunks(batching.size).enumerate();
         let mut in_flight = FuturesUnordered::new();
         let mut outcomes = Vec::new();
         // A hand-fed FuturesUnordered rather than `buffer_unordered` over a closure: the
         // closure's borrowed argument makes the future lose `Send` (rust-lang/rust#64552),
-        // and callers spawn these futures. The window follows the batch limit, which moves
-        // with the answers, and stays shut while a `Retry-After` runs.
-        loop {
-            let pause = limit.pause_remaining();
-            if pause.is_none() {
-                while in_flight.len() < limit.current() {
-                    let Some((index, chunk)) = chunks.next() else {
-                        break;
-                    };
+        // and callers spawn these futures. The window follows the batch limit.
+        let mut next = chunks.next();
+        while let Some((index, chunk)) = next {
+            match limit.admit(&mut in_flight).await {
+                Admission::Send => {
                     in_flight.push(self.send_indexed(index, chunk, batch(chunk)));
+                    next = chunks.next();
                 }
+                Admission::Finished(outcome) => outcomes.push(outcome),
             }
-            let waiting_to_send = pause.filter(|_| chunks.peek().is_some());
-            let next = match waiting_to_send {
-                Some(pause) if in_flight.is_empty() => {
-                    tokio::time::sleep(pause).await;
-                    continue;
-                }
-                Some(pause) => match tokio::time::timeout(pause, in_flight.next()).await {
-                    Ok(next) => next,
-                    Err(_) => continue,
-                },
-                None => in_flight.next().await,
-            };
-            match next {
-                Some(outcome) => outcomes.push(outcome),
-                None => break,
-            }
+        }
+        while let Some(outcome) = in_flight.next().await {
+            outcomes.push(outcome);
         }
         outcomes.sort_unstable_by_key(|(index, _, _)| *index);
 

@@ -24,7 +24,7 @@ pub use builder::{
 };
 pub use client::{Client, Reply};
 pub use clock::ClockOffset;
-pub use concurrency::{BatchConcurrency, BatchLimit, BatchLimitStats};
+pub use concurrency::{Admission, BatchConcurrency, BatchLimit, BatchLimitStats};
 pub use contacts::{AppendReport, FailedBatch};
 pub use error::{Error, ErrorKind};
 pub use nxlink_sign::{Algorithm, Credentials};

@@ -87,3 +87,12 @@ pub(crate) fn task(contacts: Vec<Contact>) -> CreateTaskRequest {
 pub(crate) fn spec_task() -> CreateTaskRequest {
     task(contacts(2))
 }
+
+/// The client side's runtime in every benchmark: two workers, as the machine has two cores.
+pub(crate) fn two_worker_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}

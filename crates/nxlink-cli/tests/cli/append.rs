@@ -2,7 +2,6 @@
 //! injected failure written to the failed-rows file, and the resume that completes the task;
 //! invalid and refused rows; a run stopped by an error every batch would meet.
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use nxlink::model::ApiRequest;
@@ -91,13 +90,7 @@ fn a_100k_row_append_survives_a_lost_batch_and_resumes_from_the_failed_rows() {
     assert!(resumed.stdout.contains("no failed rows"), "{resumed:?}");
     assert!(!gateway.scratch.path("resume.failed.csv").exists());
 
-    let contacts = gateway.emulator().contacts(&task_id);
-    let distinct: HashSet<&str> = contacts
-        .iter()
-        .map(|c| c.contact.contact_id.as_str())
-        .collect();
-    assert_eq!(contacts.len(), ROWS);
-    assert_eq!(distinct.len(), ROWS);
+    gateway.assert_each_once(&task_id, ROWS);
 }
 
 #[test]
@@ -124,13 +117,7 @@ fn a_throttling_gateway_slows_the_run_and_every_row_lands_once() {
         "{done:?}"
     );
     assert!(done.stdout.contains("no failed rows"), "{done:?}");
-    let contacts = gateway.emulator().contacts(&task_id);
-    let distinct: HashSet<&str> = contacts
-        .iter()
-        .map(|c| c.contact.contact_id.as_str())
-        .collect();
-    assert_eq!(contacts.len(), rows);
-    assert_eq!(distinct.len(), rows);
+    gateway.assert_each_once(&task_id, rows);
 }
 
 #[test]
@@ -359,12 +346,7 @@ fn sigint_waits_for_the_batches_in_flight_and_a_rerun_sends_only_the_rest() {
         "only the batches never sent"
     );
     assert!(!failed.exists(), "no failed rows left: no file");
-    let contacts = gateway.emulator().contacts(&task_id);
-    let distinct: HashSet<&str> = contacts
-        .iter()
-        .map(|c| c.contact.contact_id.as_str())
-        .collect();
-    assert_eq!((contacts.len(), distinct.len()), (COUNT, COUNT));
+    gateway.assert_each_once(&task_id, COUNT);
 
     // And once more: nothing is sent at all.
     gateway.emulator().clear_requests();

@@ -141,6 +141,20 @@ impl Gateway {
         command
     }
 
+    /// Asserts the task holds `count` contacts, each contact id once.
+    pub(crate) fn assert_each_once(&self, task_id: &str, count: usize) {
+        let contacts = self.emulator().contacts(task_id);
+        let distinct: std::collections::HashSet<&str> = contacts
+            .iter()
+            .map(|c| c.contact.contact_id.as_str())
+            .collect();
+        assert_eq!(
+            (contacts.len(), distinct.len()),
+            (count, count),
+            "(contacts, distinct ids) in the task"
+        );
+    }
+
     /// Creates an empty task through the binary and returns its id.
     pub(crate) fn create_task(&self, extra: &str) -> String {
         let definition = TASK_JSON.replacen('{', &format!("{{{extra}"), 1);

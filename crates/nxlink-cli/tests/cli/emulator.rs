@@ -15,6 +15,17 @@ struct Running {
     base_url: String,
 }
 
+impl Running {
+    /// The next `count` lines the emulator printed after its first.
+    fn banner(&mut self, count: usize) -> Vec<String> {
+        self.lines
+            .by_ref()
+            .take(count)
+            .map(|line| line.expect("utf-8"))
+            .collect()
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -51,12 +62,7 @@ fn the_emulator_serves_the_other_commands() {
     let scratch = Scratch::new();
     let mut emulator = start_emulator(&scratch, "AK-T", "t-secret", &[]);
     let base_url = emulator.base_url.clone();
-    let banner: Vec<String> = emulator
-        .lines
-        .by_ref()
-        .take(5)
-        .map(|line| line.expect("utf-8"))
-        .collect();
+    let banner = emulator.banner(5);
     assert!(banner[0].contains("accessKey:    AK-T"), "{banner:?}");
     assert!(banner[1].contains("accessSecret: t-secret"), "{banner:?}");
 
@@ -135,12 +141,7 @@ fn a_slow_throttling_emulator_is_waited_for() {
         "s-secret",
         &["--latency-ms", "150", "--throttle", "1-1"],
     );
-    let banner: Vec<String> = emulator
-        .lines
-        .by_ref()
-        .take(5)
-        .map(|line| line.expect("utf-8"))
-        .collect();
+    let banner = emulator.banner(5);
     assert!(
         banner[3].contains("latency:      +150 ms per answer"),
         "{banner:?}"
