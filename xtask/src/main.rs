@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod imports;
 
 use std::env;
 use std::ffi::OsString;
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Some("proptest") => proptest(),
         Some("faults") => faults(),
         Some("deny") => deny(),
+        Some("imports") => imports::check(&args.get(1).map_or_else(workspace_root, PathBuf::from)),
         Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print_usage();
@@ -94,6 +96,7 @@ fn print_usage() {
          ci        the gate: fmt, clippy (default, no and all features), tests, bench build, fault\n            matrix, kill and webhook runs, docs, cargo-deny (installed under target/tools)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
          faults    the fault matrix (every injected fault against a create and a 10k append), the\n            kill-and-resume runs of the real binary over 1M rows, and the webhook receiver\n            killed during 10k contacts' callbacks and under load\n  \
+         imports   files of one crate that import each other (fails on a circle)\n  \
          deny      the dependency policy (deny.toml) alone, with the pinned cargo-deny\n  \
          bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
     );
@@ -103,6 +106,7 @@ fn ci() -> Result<(), String> {
     let started = Instant::now();
     let mut steps = vec![
         Step::cargo("format", &["fmt", "--all", "--", "--check"]),
+        Step::program("import circles", xtask_binary()?, &["imports"]),
         Step::cargo(
             "clippy",
             &[
@@ -383,6 +387,11 @@ fn target_dir() -> PathBuf {
                 }
             },
         )
+}
+
+/// This xtask's own binary, so an in-process check runs as a step like the others.
+fn xtask_binary() -> Result<PathBuf, String> {
+    env::current_exe().map_err(|error| format!("could not find the xtask binary: {error}"))
 }
 
 /// The cargo that launched us, so toolchain overrides carry through.
