@@ -93,7 +93,7 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci        the gate: fmt, clippy (default, no and all features), tests, bench build, fault\n            matrix, kill and webhook runs, docs, cargo-deny (installed under target/tools)\n  \
+         ci        the gate: fmt, import circles, clippy (default, no and all features), tests, bench\n            build, fault matrix, kill and webhook runs, docs, cargo-deny (installed under target/tools)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
          faults    the fault matrix (every injected fault against a create and a 10k append), the\n            kill-and-resume runs of the real binary over 1M rows, and the webhook receiver\n            killed during 10k contacts' callbacks and under load\n  \
          imports   files of one crate that import each other (fails on a circle)\n  \
