@@ -8,7 +8,11 @@
 //!
 //! Targets: SDK ≥ 1.5× the peer's throughput, and ≥ 0.80× the floor's.
 //!
-//! `cargo bench -p nxlink-bench --bench end_to_end`.
+//! `cargo bench -p nxlink-bench --bench end_to_end`. With `NXLINK_BENCH_ONCE=<n>` it skips
+//! criterion and makes `n` calls on each side, one after the other on the calling thread,
+//! for instruction counts per request:
+//! `NXLINK_BENCH_ONCE=2000 valgrind --tool=callgrind --toggle-collect='end_to_end::once_*'
+//! target/release/deps/end_to_end-<hash>` (the server's threads are not counted).
 
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]
@@ -21,7 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use http::{HeaderMap, Method, Request, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as RawClient;
@@ -219,5 +223,90 @@ fn end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
+/// `times` SDK creates on a current-thread runtime, so every instruction of the client side
+/// (connection tasks included) runs inside this function, which a profiler can single out.
+#[inline(never)]
+fn once_sdk(
+    runtime: &tokio::runtime::Runtime,
+    client: &Client,
+    task: &CreateTaskRequest,
+    times: u64,
+) {
+    runtime.block_on(async {
+        for _ in 0..times {
+            let created = client.create_task(task).await.expect("created");
+            black_box(created.task_id);
+        }
+    });
+}
+
+/// `times` creates by the hand-written peer, as [`once_sdk`].
+#[inline(never)]
+fn once_peer(
+    runtime: &tokio::runtime::Runtime,
+    peer: &HandWrittenPeer,
+    task: &CreateTaskRequest,
+    times: u64,
+) {
+    runtime.block_on(async {
+        for _ in 0..times {
+            black_box(peer.create_task(task).await);
+        }
+    });
+}
+
+/// `times` resends of the pre-signed request, as [`once_sdk`].
+#[inline(never)]
+fn once_raw(
+    runtime: &tokio::runtime::Runtime,
+    raw: &RawClient<HttpConnector, Full<Bytes>>,
+    prepared: &Prepared,
+    times: u64,
+) {
+    runtime.block_on(async {
+        for _ in 0..times {
+            let response = raw.request(prepared.request()).await.expect("answered");
+            let body = response.into_body().collect().await.expect("a body");
+            black_box(body.to_bytes());
+        }
+    });
+}
+
+/// The single-run mode: each side `times` times, after one warm-up call that opens its
+/// connection (counted too, and negligible over thousands).
+fn once(times: u64) {
+    let server = MinimalServer::start().expect("a loopback server");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let _entered = runtime.enter();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(ACCESS_KEY, ACCESS_SECRET))
+        .build()
+        .expect("a loopback client");
+    let task = fixtures::spec_task();
+    let (parts, body) = client.prepare(&task).expect("a valid request").into_parts();
+    let prepared = Prepared {
+        uri: parts.uri,
+        headers: parts.headers,
+        body,
+    };
+    let raw = raw_client();
+    let peer = HandWrittenPeer::new(&server.base_url());
+    once_sdk(&runtime, &client, &task, times);
+    once_peer(&runtime, &peer, &task, times);
+    once_raw(&runtime, &raw, &prepared, times);
+}
+
 criterion_group!(benches, end_to_end);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(times) = std::env::var_os("NXLINK_BENCH_ONCE") {
+        once(times.to_str().and_then(|t| t.parse().ok()).unwrap_or(1));
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -8,6 +8,7 @@ mod call_record;
 mod callback;
 #[cfg(feature = "time-zone")]
 pub mod callee_hours;
+mod compact_json;
 mod contact;
 mod flow;
 mod id_index;
@@ -40,7 +41,7 @@ pub use contact::{Contact, Variable};
 pub use flow::{Flow, ListFlowsRequest};
 pub use order_delete::DeleteContactRequest;
 pub use page::{MAX_PAGE_SIZE, Page, PagedRequest};
-pub use request::{ApiRequest, EncodeError, decode, encode};
+pub use request::{ApiRequest, EncodeError, decode, encode, write_body};
 pub use response::ApiResponse;
 pub use route::{ListRoutesRequest, Route};
 pub use start::{StartMode, StartModeError};

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::compact_json::{append_json, write_json};
 use crate::validation::{ParseError, ValidationErrors};
 
 /// A request body for one endpoint. The facade is generic over this trait, and
@@ -55,8 +56,18 @@ impl EncodeError {
 pub fn encode<R: ApiRequest>(request: &R) -> Result<Vec<u8>, EncodeError> {
     request.validate().map_err(EncodeError::Invalid)?;
     let mut body = Vec::with_capacity(request.encoded_size_hint());
-    serde_json::to_writer(&mut body, request).map_err(EncodeError::Serialize)?;
+    append_json(&mut body, request).map_err(EncodeError::Serialize)?;
     Ok(body)
+}
+
+/// Writes the body [`encode`] produces into `writer`, in pieces of about 8 KiB, **without
+/// validating it**: for a caller that hashes a large body while it is written and validates
+/// meanwhile ([`ApiRequest::validate`]), sending nothing unless both succeed.
+pub fn write_body<R: ApiRequest, W: std::io::Write>(
+    request: &R,
+    writer: W,
+) -> Result<(), serde_json::Error> {
+    write_json(writer, request)
 }
 
 /// Parses a request body and validates it: the receiving side's counterpart of [`encode`].

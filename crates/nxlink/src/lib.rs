@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod body_hasher;
 mod builder;
 pub mod callbacks;
 mod calls;

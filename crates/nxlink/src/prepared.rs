@@ -1,10 +1,10 @@
 //! Turning a request into the bytes that go on the wire, signed: validated, serialized once,
 //! and hashed as it is written.
 //!
-//! Large bodies (a 10 000-contact create is ~1.8 MB) are hashed on a second thread while the
-//! serializer is still writing them, in 64 KiB pieces of one buffer that are handed over and
-//! back without copying; validation runs meanwhile. Small bodies take the plain path, where a
-//! thread would cost more than it saves.
+//! Large bodies (a 10 000-contact create is ~1.8 MB) are hashed on the client's hashing
+//! thread while they are still being written, in 64 KiB pieces of one buffer that are handed
+//! over and back without copying; this thread validates meanwhile. Small bodies take the
+//! plain path, where handing over would cost more than it saves.
 
 use std::io;
 use std::sync::mpsc;
@@ -12,8 +12,9 @@ use std::sync::mpsc;
 use bytes::{BufMut, Bytes, BytesMut};
 use http::Uri;
 use nxlink_model::{ApiRequest, EncodeError};
-use nxlink_sign::{Algorithm, BodySigner};
+use nxlink_sign::{Algorithm, Signature};
 
+use crate::body_hasher::Hashed;
 use crate::error::{Endpoint, Error};
 use crate::signing::{RequestSigner, Stamp};
 
@@ -21,8 +22,8 @@ use crate::signing::{RequestSigner, Stamp};
 const PIPELINE_THRESHOLD: usize = 256 * 1024;
 /// Size of the pieces handed to the hashing thread.
 const PIECE: usize = 64 * 1024;
-/// Size of the staging buffer between the serializer and the body buffer.
-const STAGING: usize = 8 * 1024;
+/// Size of the first piece: small, so that hashing starts soon after writing does.
+const FIRST_PIECE: usize = 16 * 1024;
 
 /// A request ready to send: its exact body, shared by every attempt, and the signature made
 /// while it was serialized, which the first attempt uses up.
@@ -39,19 +40,22 @@ impl PreparedRequest {
         signer: &RequestSigner,
         timestamp_ms: u64,
     ) -> Result<Self, Error> {
-        let body_signer = signer.signer().begin(timestamp_ms);
         let hint = request.encoded_size_hint();
-        let (body, body_signer) = if hint < PIPELINE_THRESHOLD {
-            let body = nxlink_model::encode(request)
-                .map(Bytes::from)
-                .map_err(encode_error::<R>)?;
-            let mut body_signer = body_signer;
-            body_signer.update(&body);
-            (body, body_signer)
+        let pipelined = if hint < PIPELINE_THRESHOLD {
+            None
         } else {
-            pipelined(request, body_signer, hint, signer.signer().algorithm())?
+            pipelined(request, signer, timestamp_ms, hint)
         };
-        let signature = *body_signer.finish().signature();
+        let (body, signature) = match pipelined {
+            Some(done) => done?,
+            None => {
+                let body = nxlink_model::encode(request)
+                    .map(Bytes::from)
+                    .map_err(encode_error::<R>)?;
+                let signature = signer.sign(timestamp_ms, &body).signature;
+                (body, signature)
+            }
+        };
         Ok(PreparedRequest {
             body,
             first: Some(Stamp {
@@ -85,68 +89,77 @@ fn encode_error<R: ApiRequest>(error: EncodeError) -> Error {
     }
 }
 
-/// Serializes on this thread while a scoped thread hashes finished pieces, and validates on
-/// whichever thread has slack: MD5 hashing is slower than serializing, so this thread
-/// validates after writing; SHA-256 (hardware-accelerated on most CPUs) is faster, so the
-/// hashing thread validates first while the opening pieces are written. Nothing leaves unless
-/// validation passed.
-fn pipelined<'s, R: ApiRequest>(
+/// Serializes on this thread while the client's hashing thread hashes finished pieces, then
+/// validates here while the last pieces are hashed. Nothing leaves unless validation passed.
+/// `None` when the hashing thread is busy with another body or cannot be started: the caller
+/// then takes the plain path.
+fn pipelined<R: ApiRequest>(
     request: &R,
-    signer: BodySigner<'s>,
+    signer: &RequestSigner,
+    timestamp_ms: u64,
     hint: usize,
-    algorithm: Algorithm,
-) -> Result<(Bytes, BodySigner<'s>), Error> {
-    let validate_while_hashing = algorithm == Algorithm::Sha256;
+) -> Option<Result<(Bytes, Signature), Error>> {
+    let mut session = signer.body_hasher().claim()?;
+    let (to_hasher, in_flight) = session.start(signer.signer(), timestamp_ms)?;
+    // MD5 hashes slower than this thread writes, which leaves it time to validate after
+    // writing; SHA-256 (in hardware on most CPUs) hashes faster, so a third thread validates
+    // while this one writes.
+    let validate_aside = signer.signer().algorithm() == Algorithm::Sha256;
     std::thread::scope(|scope| {
-        let (to_hasher, pieces) = mpsc::channel::<BytesMut>();
-        let hashing = scope.spawn(move || {
-            let valid = validate_while_hashing.then(|| request.validate());
-            let mut signer = signer;
-            let mut hashed = Vec::new();
-            for piece in pieces {
-                signer.update(&piece);
-                hashed.push(piece);
-            }
-            (valid, signer, hashed)
-        });
-        // serde_json writes many tiny slices; a small staging buffer turns them into a few
-        // large copies into the body buffer.
-        let mut writer = io::BufWriter::with_capacity(
-            STAGING,
-            PieceWriter {
-                buffer: BytesMut::with_capacity(hint),
-                to_hasher,
-            },
-        );
-        let written = serde_json::to_writer(&mut writer, request);
-        let flushed = writer
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)
-            .and_then(|mut pieces| pieces.hand_over());
-        let valid_here = (!validate_while_hashing).then(|| request.validate());
-        let (valid_there, signer, hashed) = hashing
-            .join()
-            .map_err(|_| Error::config("the body hashing thread failed"))?;
-        if let Some(Err(errors)) = valid_here.or(valid_there) {
-            return Err(Error::validation(Endpoint::of::<R>(), errors));
-        }
-        written
-            .map_err(io::Error::from)
-            .and(flushed)
-            .map_err(|error| Error::config(format!("could not serialize the request: {error}")))?;
-        let mut body = BytesMut::new();
-        for piece in hashed {
-            // Pieces are adjacent slices of one allocation: rejoining them copies nothing.
-            body.unsplit(piece);
-        }
-        Ok((body.freeze(), signer))
+        let validating = validate_aside
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || request.validate())
+                    .ok()
+            })
+            .flatten();
+        let mut pieces = PieceWriter {
+            buffer: BytesMut::with_capacity(hint),
+            to_hasher,
+            piece: FIRST_PIECE,
+        };
+        let written = nxlink_model::write_body(request, &mut pieces);
+        let flushed = pieces.hand_over();
+        // Closes the body: the thread finishes with the pieces already sent.
+        drop(pieces);
+        let valid = match validating.map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(valid)) => valid,
+            // Not validated aside (no thread could be started): validated here.
+            Some(Err(_)) | None => request.validate(),
+        };
+        let hashed = in_flight.finish();
+        Some(assemble::<R>(
+            valid,
+            written.map_err(io::Error::from).and(flushed),
+            hashed,
+        ))
     })
+}
+
+/// The body and its signature, once it was valid, written whole and hashed.
+fn assemble<R: ApiRequest>(
+    valid: Result<(), nxlink_model::ValidationErrors>,
+    written: io::Result<()>,
+    hashed: Option<Hashed>,
+) -> Result<(Bytes, Signature), Error> {
+    valid.map_err(|errors| Error::validation(Endpoint::of::<R>(), errors))?;
+    written.map_err(|error| Error::config(format!("could not serialize the request: {error}")))?;
+    let Hashed { signature, pieces } =
+        hashed.ok_or_else(|| Error::config("the body hashing thread stopped"))?;
+    let mut body = BytesMut::new();
+    for piece in pieces {
+        // Pieces are adjacent slices of one allocation: rejoining them copies nothing.
+        body.unsplit(piece);
+    }
+    Ok((body.freeze(), signature))
 }
 
 /// An `io::Write` into one growing buffer that hands every finished 64 KiB piece over.
 struct PieceWriter {
     buffer: BytesMut,
     to_hasher: mpsc::Sender<BytesMut>,
+    /// The size at which the next piece is handed over.
+    piece: usize,
 }
 
 impl PieceWriter {
@@ -164,8 +177,9 @@ impl PieceWriter {
 impl io::Write for PieceWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.buffer.put_slice(bytes);
-        if self.buffer.len() >= PIECE {
+        if self.buffer.len() >= self.piece {
             self.hand_over()?;
+            self.piece = PIECE;
         }
         Ok(bytes.len())
     }

@@ -6,6 +6,7 @@ use http::header::{CONTENT_TYPE, HeaderName, USER_AGENT};
 use http::{HeaderValue, Method, Uri};
 use nxlink_sign::{Signature, Signer, header};
 
+use crate::body_hasher::BodyHasher;
 use crate::error::Error;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -22,6 +23,7 @@ pub(crate) struct RequestSigner {
     biz_type: HeaderValue,
     action: HeaderValue,
     algorithm: Option<HeaderValue>,
+    body_hasher: BodyHasher,
 }
 
 /// A signature and the `ts` it was made for.
@@ -60,12 +62,18 @@ impl RequestSigner {
                 .needs_header()
                 .then(|| HeaderValue::from_static(algorithm.header_value())),
             signer,
+            body_hasher: BodyHasher::default(),
         })
     }
 
     /// The signer underneath (credentials, product, algorithm).
     pub(crate) fn signer(&self) -> &Signer {
         &self.signer
+    }
+
+    /// The thread large bodies are hashed on while they are written.
+    pub(crate) fn body_hasher(&self) -> &BodyHasher {
+        &self.body_hasher
     }
 
     /// Signs `body` for time `timestamp_ms`.

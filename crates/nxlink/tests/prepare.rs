@@ -69,6 +69,46 @@ fn large_and_small_bodies_are_the_encoded_bytes_signed_exactly() {
     }
 }
 
+/// Checks that `request` carries a signature over exactly its body.
+fn assert_signed_exactly(request: &http::Request<bytes::Bytes>, algorithm: Algorithm) {
+    let signer = Signer::new(
+        Credentials::new(header(request, "accesskey"), SECRET),
+        algorithm,
+    );
+    let expected = signer.sign(header(request, "ts").parse().expect("ms"), request.body());
+    assert_eq!(header(request, "sign"), expected.signature().as_str());
+}
+
+#[test]
+fn large_bodies_prepared_at_once_on_clones_of_one_client_are_each_signed_exactly() {
+    // The client hashes one large body at a time on its hashing thread; the others, prepared
+    // meanwhile, are hashed on their own threads. Every one must still be exact, and the
+    // thread must keep serving after it was busy.
+    let tasks: Vec<CreateTaskRequest> = (0..4).map(|n| large_task(3_000 + n)).collect();
+    for algorithm in [Algorithm::Md5, Algorithm::Sha256] {
+        let client = client(algorithm);
+        std::thread::scope(|scope| {
+            let preparing: Vec<_> = tasks
+                .iter()
+                .map(|task| {
+                    let client = client.clone();
+                    scope.spawn(move || (task, client.prepare(task).expect("prepared")))
+                })
+                .collect();
+            for handle in preparing {
+                let (task, request) = handle.join().expect("no panic");
+                assert_eq!(
+                    request.body().as_ref(),
+                    encode(task).expect("valid").as_slice()
+                );
+                assert_signed_exactly(&request, algorithm);
+            }
+        });
+        let again = client.prepare(&tasks[0]).expect("prepared after the rush");
+        assert_signed_exactly(&again, algorithm);
+    }
+}
+
 #[test]
 fn a_large_invalid_request_is_refused_with_every_violation() {
     let mut task = large_task(5_000);
