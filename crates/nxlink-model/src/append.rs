@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use crate::absent::null_as_default;
 use crate::contact::{Contact, validate_contact_list};
 use crate::lenient::int;
-use crate::request::{ApiRequest, decode};
+use crate::mistyped::Reading;
+use crate::request::ApiRequest;
 use crate::rules;
 use crate::task_result::RejectedContact;
 use crate::validation::{FieldPath, ParseError, ValidationErrors, Violations};
@@ -81,8 +82,30 @@ impl AppendContactsRequest {
 
     /// Parses a body in the documented JSON form and validates it, reporting every fault
     /// with its JSON path (e.g. `list[3].phoneNumber`; see [`crate::Violation::list_item`]).
+    ///
+    /// A value of the wrong JSON type (a string where a number belongs, a contact that is
+    /// not an object) is one more violation at its path, reported with all the others in
+    /// [`ParseError::Mistyped`]; only text that is not JSON, or not an object, is
+    /// [`ParseError::Json`].
     pub fn from_json(json: &[u8]) -> Result<Self, ParseError> {
-        decode(json)
+        Reading {
+            list_key: Some("list"),
+            finish: |request: Self| request.validate().map(|()| request),
+            rank: |path| {
+                let field = path.split(['.', '[']).next().unwrap_or(path);
+                [
+                    "taskId",
+                    "countryCode",
+                    "autoFlowId",
+                    "callCallbackUrl",
+                    "list",
+                ]
+                .iter()
+                .position(|&name| name == field)
+                .unwrap_or(usize::MAX)
+            },
+        }
+        .read(json)
     }
 }
 

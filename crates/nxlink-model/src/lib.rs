@@ -13,6 +13,7 @@ mod contact;
 mod flow;
 mod id_index;
 mod lenient;
+mod mistyped;
 mod order_delete;
 mod page;
 #[cfg(feature = "phone")]

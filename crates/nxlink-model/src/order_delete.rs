@@ -3,6 +3,7 @@
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::mistyped::Reading;
 use crate::request::ApiRequest;
 use crate::rules;
 use crate::task_ref::{TaskRef, validate_task_ref};
@@ -35,9 +36,19 @@ impl DeleteContactRequest {
 
     /// Parses a body and validates it, reporting every fault with its JSON path; a body
     /// with neither `taskId` nor `userTaskId` is reported at `taskId`.
+    ///
+    /// A value of the wrong JSON type is one more violation at its path, reported with the
+    /// others in [`ParseError::Mistyped`].
     pub fn from_json(json: &[u8]) -> Result<Self, ParseError> {
-        let wire: DeleteWire = serde_json::from_slice(json).map_err(ParseError::Json)?;
-        wire.into_request().map_err(ParseError::Invalid)
+        Reading {
+            list_key: None,
+            finish: DeleteWire::into_request,
+            rank: |path| match path {
+                "taskId" | "userTaskId" => 0,
+                _ => 1,
+            },
+        }
+        .read(json)
     }
 
     fn collect_violations(&self, v: &mut Violations) {

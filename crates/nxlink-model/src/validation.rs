@@ -159,7 +159,7 @@ impl Violations {
     }
 
     /// Reorders violations by a caller-chosen rank, keeping recording order among equals.
-    pub(crate) fn sort_by_rank(&mut self, rank: impl Fn(&str) -> usize) {
+    pub(crate) fn sort_by_rank<K: Ord>(&mut self, rank: impl Fn(&str) -> K) {
         self.list.sort_by_key(|v| rank(&v.path));
     }
 }

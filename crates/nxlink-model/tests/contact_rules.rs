@@ -159,9 +159,52 @@ fn append_from_json_validates_and_names_bad_contacts() {
     let request = AppendContactsRequest::from_json(good).expect("valid");
     assert_eq!(request.country_code.as_deref(), Some("86"));
     assert!(matches!(
-        AppendContactsRequest::from_json(br#"{"taskId":1}"#),
+        AppendContactsRequest::from_json(br#"{"taskId":"t","list":[]"#),
         Err(ParseError::Json(_))
     ));
+}
+
+#[test]
+fn append_from_json_reports_values_of_the_wrong_type_with_every_other_problem() {
+    let body = br#"{"taskId":1,"countryCode":86,"list":[
+        {"contactId":"a","name":"A","phoneNumber":13800000001},
+        {"contactId":"b","name":"","phoneNumber":"13800000002"},
+        "c"]}"#;
+    let error = AppendContactsRequest::from_json(body).expect_err("mistyped");
+    assert!(matches!(error, ParseError::Mistyped(_)), "{error}");
+    let errors = error.validation_errors().expect("every problem");
+    assert_eq!(
+        paths(errors),
+        [
+            "taskId",
+            "countryCode",
+            "list[0]",
+            "list[1].name",
+            "list[2]"
+        ],
+        "{errors}"
+    );
+    // A missing required value is still reported beside a mistyped one.
+    let error = AppendContactsRequest::from_json(br#"{"taskId":1}"#).expect_err("mistyped");
+    assert_eq!(
+        paths(error.validation_errors().expect("every problem")),
+        ["taskId", "list"]
+    );
+}
+
+#[test]
+fn delete_from_json_reports_values_of_the_wrong_type_with_every_other_problem() {
+    let error =
+        DeleteContactRequest::from_json(br#"{"taskId":5,"contactId":""}"#).expect_err("mistyped");
+    assert!(matches!(error, ParseError::Mistyped(_)), "{error}");
+    let errors = error.validation_errors().expect("every problem");
+    assert_eq!(paths(errors), ["taskId", "contactId"], "{errors}");
+    assert!(
+        errors
+            .at("taskId")
+            .any(|v| v.reason().contains("invalid type")),
+        "{errors}"
+    );
 }
 
 #[test]

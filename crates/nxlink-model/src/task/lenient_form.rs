@@ -2,11 +2,11 @@
 //! string, so that every fault of a document is reported at once with its JSON path.
 
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
 
 use super::{CreateTaskRequest, check_order_max_call, check_zone_second, field_rank};
 use crate::absent::{empty_as_none, null_as_default};
 use crate::contact::Contact;
+use crate::mistyped::Reading;
 use crate::start::StartMode;
 use crate::validation::{ParseError, ValidationErrors, Violations};
 use crate::window::{CallWindow, HourSet, WeekDays};
@@ -186,74 +186,13 @@ impl CreateTaskRequest {
     /// [`ParseError::Mistyped`]; only text that is not JSON, or not an object, is
     /// [`ParseError::Json`], with its line and column.
     pub fn from_json(json: &[u8]) -> Result<Self, ParseError> {
-        match serde_json::from_slice::<LenientTask>(json) {
-            Ok(form) => form.into_request().map_err(ParseError::Invalid),
-            // Only a type error is worth a second, slower reading, value by value.
-            Err(error) if error.is_data() => Err(mistyped(json).unwrap_or(ParseError::Json(error))),
-            Err(error) => Err(ParseError::Json(error)),
+        Reading {
+            list_key: Some("callList"),
+            finish: LenientTask::into_request,
+            rank: field_rank,
         }
+        .read(json)
     }
-}
-
-/// Reads a document that has values of the wrong JSON type: each key (and each `callList`
-/// item) is tried alone to find them; they are reported at their paths, then set aside so
-/// that every other rule still runs on the rest. A rule that fires on a set-aside value (it
-/// now looks absent) is not reported twice. `None` when the document is not an object.
-fn mistyped(json: &[u8]) -> Option<ParseError> {
-    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(json) else {
-        return None;
-    };
-    let mut v = Violations::new();
-    let mut set_aside: Vec<String> = Vec::new();
-    let keys: Vec<String> = fields
-        .keys()
-        .filter(|key| *key != "callList")
-        .cloned()
-        .collect();
-    for key in keys {
-        let Some(value) = fields.get(&key) else {
-            continue;
-        };
-        let alone = Value::Object(Map::from_iter([(key.clone(), value.clone())]));
-        if let Err(error) = serde_json::from_value::<LenientTask>(alone) {
-            v.push(&key, error.to_string());
-            fields.remove(&key);
-            set_aside.push(key);
-        }
-    }
-    match fields.get_mut("callList") {
-        Some(Value::Array(items)) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                if let Err(error) = Contact::deserialize(&*item) {
-                    let path = format!("callList[{index}]");
-                    v.push(&path, error.to_string());
-                    *item = serde_json::to_value(Contact::new("", "", "")).unwrap_or(Value::Null);
-                    set_aside.push(path);
-                }
-            }
-        }
-        Some(Value::Null) | None => {}
-        Some(_) => {
-            v.push("callList", "must be a list of contacts");
-            fields.remove("callList");
-            set_aside.push("callList".to_owned());
-        }
-    }
-    let form: LenientTask = serde_json::from_value(Value::Object(fields)).ok()?;
-    if let Err(errors) = form.into_request() {
-        for violation in errors {
-            let path = violation.path();
-            let secondary = set_aside.iter().any(|aside| {
-                path.strip_prefix(aside.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-            });
-            if !secondary {
-                v.push(path, violation.reason());
-            }
-        }
-    }
-    v.sort_by_rank(field_rank);
-    v.into_result().err().map(ParseError::Mistyped)
 }
 
 /// Reads the documented JSON and validates it; the error message lists every violation,
