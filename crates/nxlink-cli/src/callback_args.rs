@@ -7,6 +7,8 @@ use std::time::Duration;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Subcommand};
 
+use crate::cli::CredentialArgs;
+
 /// `nxlink webhook …`
 #[derive(Debug, Subcommand)]
 pub(crate) enum WebhookCommand {
@@ -41,6 +43,9 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "KIB", default_value_t = 1024,
           value_parser = clap::value_parser!(u32).range(1..=65_536).map(|n| n as usize))]
     pub(crate) max_body_kib: usize,
+    /// The credentials callbacks are signed with.
+    #[command(flatten)]
+    pub(crate) credentials: CredentialArgs,
 }
 
 /// `nxlink calls export|summary`: the calls received by `webhook serve`.

@@ -36,36 +36,80 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Credentials, gateway and config-file flags, accepted before or after the command. Listed
-/// under a heading of their own in every command's help, apart from its own options.
-#[derive(Debug, Args, Default)]
-#[command(next_help_heading = "Connection (commands that call the gateway)")]
-pub(crate) struct ConnectionArgs {
+/// Who signs: the credentials, the signature algorithm, and the config file and profile they
+/// may come from. Listed under a heading of their own in the help of each command that
+/// signs, apart from its own options; commands that sign nothing do not take them.
+#[derive(Clone, Debug, Args, Default)]
+#[command(next_help_heading = "Credentials")]
+pub(crate) struct CredentialArgs {
     /// Access key (overrides NXLINK_ACCESS_KEY and the profile).
-    #[arg(long, global = true, value_name = "KEY")]
+    #[arg(long, value_name = "KEY")]
     pub(crate) access_key: Option<String>,
     /// Access secret; prefer NXLINK_ACCESS_SECRET or the config file (others can see
     /// command lines).
-    #[arg(long, global = true, value_name = "SECRET")]
+    #[arg(long, value_name = "SECRET")]
     pub(crate) access_secret: Option<String>,
-    /// Gateway region: hong-kong, americas, indonesia or legacy-west-us.
-    #[arg(long, global = true, value_name = "REGION", value_parser = parse_region)]
-    pub(crate) region: Option<Region>,
-    /// Gateway base URL instead of a region, e.g. http://127.0.0.1:8080.
-    #[arg(long, global = true, value_name = "URL")]
-    pub(crate) base_url: Option<String>,
     /// Signature algorithm: md5 (default) or sha256.
-    #[arg(long, global = true, value_name = "ALGORITHM", value_parser = parse_algorithm)]
+    #[arg(long, value_name = "ALGORITHM", value_parser = parse_algorithm)]
     pub(crate) algorithm: Option<Algorithm>,
     /// Config-file profile to use (else NXLINK_PROFILE, else "default").
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
     /// Config file to read instead of $XDG_CONFIG_HOME/nxlink/config.toml.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+}
+
+/// Where requests go, as whom, and whether they are retried: the flags of every command that
+/// calls the gateway, accepted before the command or after it (after wins).
+#[derive(Clone, Debug, Args, Default)]
+#[command(next_help_heading = "Connection")]
+pub(crate) struct ConnectionArgs {
+    /// Gateway region: hong-kong, americas, indonesia or legacy-west-us.
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    pub(crate) region: Option<Region>,
+    /// Gateway base URL instead of a region, e.g. http://127.0.0.1:8080.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
     /// One attempt per request: no retries.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub(crate) no_retry: bool,
+    /// As whom.
+    #[command(flatten)]
+    pub(crate) credentials: CredentialArgs,
+}
+
+impl ConnectionArgs {
+    /// These flags, each one not given taken from `before` (the flags given before the
+    /// command name).
+    pub(crate) fn or(&self, before: &ConnectionArgs) -> ConnectionArgs {
+        let (own, earlier) = (&self.credentials, &before.credentials);
+        // The gateway is one setting: a region or a base URL after the command replaces
+        // either given before it.
+        let gateway = if self.region.is_some() || self.base_url.is_some() {
+            self
+        } else {
+            before
+        };
+        ConnectionArgs {
+            region: gateway.region,
+            base_url: gateway.base_url.clone(),
+            no_retry: self.no_retry || before.no_retry,
+            credentials: CredentialArgs {
+                access_key: own
+                    .access_key
+                    .clone()
+                    .or_else(|| earlier.access_key.clone()),
+                access_secret: own
+                    .access_secret
+                    .clone()
+                    .or_else(|| earlier.access_secret.clone()),
+                algorithm: own.algorithm.or(earlier.algorithm),
+                profile: own.profile.clone().or_else(|| earlier.profile.clone()),
+                config: own.config.clone().or_else(|| earlier.config.clone()),
+            },
+        }
+    }
 }
 
 fn parse_region(text: &str) -> Result<Region, nxlink::UnknownRegion> {
@@ -169,6 +213,9 @@ pub(crate) struct CreateArgs {
     /// How contacts are batched.
     #[command(flatten)]
     pub(crate) batching: BatchArgs,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 /// How a contacts file is read.
@@ -286,6 +333,9 @@ pub(crate) struct AppendArgs {
     /// How contacts are batched.
     #[command(flatten)]
     pub(crate) batching: BatchArgs,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 /// `nxlink contacts delete`
@@ -297,6 +347,9 @@ pub(crate) struct DeleteArgs {
     /// The contactId to delete.
     #[arg(long, value_name = "ID")]
     pub(crate) contact: String,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 /// How list commands print.
@@ -326,6 +379,9 @@ pub(crate) struct LookupArgs {
     /// Output format.
     #[command(flatten)]
     pub(crate) output: ListOutput,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 /// `nxlink tasks`
@@ -364,6 +420,9 @@ pub(crate) struct TasksArgs {
     /// Output format.
     #[command(flatten)]
     pub(crate) output: ListOutput,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 /// `nxlink calls`
@@ -403,13 +462,23 @@ pub(crate) struct CallsArgs {
     /// Output format.
     #[command(flatten)]
     pub(crate) output: ListOutput,
+    /// Where to send requests and how to sign them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
-/// `nxlink emulator`: the accepted credentials come from the global `--access-key` and
+/// `nxlink emulator`: the accepted credentials come from its own `--access-key` and
 /// `--access-secret` flags only, never from the environment or the config file, because
 /// the emulator prints them and those may hold a real secret.
 #[derive(Debug, Args)]
 pub(crate) struct EmulatorArgs {
+    /// Access key the emulator accepts (with --access-secret; default: a demo pair, printed
+    /// at start-up).
+    #[arg(long, value_name = "KEY", requires = "access_secret")]
+    pub(crate) access_key: Option<String>,
+    /// Access secret the emulator accepts (with --access-key).
+    #[arg(long, value_name = "SECRET", requires = "access_key")]
+    pub(crate) access_secret: Option<String>,
     /// Address to listen on.
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub(crate) host: std::net::IpAddr,
@@ -453,5 +522,13 @@ fn parse_speedup(text: &str) -> Result<f64, String> {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConfigCommand {
     /// Print the resolved settings and where each comes from; the secret is redacted.
-    Show,
+    Show(ShowArgs),
+}
+
+/// `nxlink config show`
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// The flags whose resolution to show.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }

@@ -49,7 +49,7 @@ impl Settings {
     ) -> Result<Settings, CliError> {
         // Blank values count as unset, as in `ClientBuilder::from_lookup`.
         let env = |name: &str| env(name).filter(|value| !value.trim().is_empty());
-        let profile = match (&args.profile, env(ENV_PROFILE)) {
+        let profile = match (&args.credentials.profile, env(ENV_PROFILE)) {
             (Some(name), _) => Sourced {
                 value: name.clone(),
                 source: Source::Flag("--profile"),
@@ -63,7 +63,7 @@ impl Settings {
                 source: Source::Default,
             },
         };
-        let mut config_file = locate_config(args.config.as_deref(), &env);
+        let mut config_file = locate_config(args.credentials.config.as_deref(), &env);
         let file_layer = match &mut config_file {
             Some(location) => profile_layer(location, &profile)?,
             None if profile.source != Source::Default => {
@@ -184,17 +184,18 @@ fn flag_layer(args: &ConnectionArgs) -> Layer {
         }),
         (None, None) => None,
     };
+    let args_credentials = &args.credentials;
     Layer {
-        access_key: args.access_key.clone().map(|value| Sourced {
+        access_key: args_credentials.access_key.clone().map(|value| Sourced {
             value,
             source: flag("--access-key"),
         }),
-        access_secret: args.access_secret.clone().map(|value| Sourced {
+        access_secret: args_credentials.access_secret.clone().map(|value| Sourced {
             value: Secret(value),
             source: flag("--access-secret"),
         }),
         destination,
-        algorithm: args.algorithm.map(|value| Sourced {
+        algorithm: args_credentials.algorithm.map(|value| Sourced {
             value,
             source: flag("--algorithm"),
         }),
@@ -236,6 +237,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::CredentialArgs;
     use nxlink::Region;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
@@ -250,8 +252,11 @@ mod tests {
     #[test]
     fn flags_beat_env_and_a_base_url_beats_a_region_within_a_layer() {
         let args = ConnectionArgs {
-            access_key: Some("AK-flag".into()),
             region: Some(Region::Americas),
+            credentials: CredentialArgs {
+                access_key: Some("AK-flag".into()),
+                ..CredentialArgs::default()
+            },
             ..ConnectionArgs::default()
         };
         let env = env_of(&[

@@ -20,7 +20,14 @@ pub(crate) async fn run(
     connection: &ConnectionArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome, CliError> {
-    let (key, secret) = match (&connection.access_key, &connection.access_secret) {
+    // Flags before the command name are still read, as they were when they were global.
+    let before = &connection.credentials;
+    let key = args.access_key.as_ref().or(before.access_key.as_ref());
+    let secret = args
+        .access_secret
+        .as_ref()
+        .or(before.access_secret.as_ref());
+    let (key, secret) = match (key, secret) {
         (Some(key), Some(secret)) if !key.is_empty() && !secret.is_empty() => {
             (key.clone(), secret.clone())
         }

@@ -17,7 +17,9 @@ use std::io;
 use std::process::ExitCode;
 
 use crate::callback_args::{CallsStoreCommand, WebhookCommand};
-use crate::cli::{CallsArgs, Cli, Command, ConfigCommand, ContactsCommand, TaskCommand};
+use crate::cli::{
+    CallsArgs, Cli, Command, ConfigCommand, ConnectionArgs, ContactsCommand, TaskCommand,
+};
 use crate::config::Settings;
 use crate::errors::{CliError, EXIT_FAILURE};
 
@@ -46,21 +48,26 @@ impl Outcome {
 pub(crate) async fn run(cli: Cli) -> Result<Outcome, CliError> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let settings = || Settings::resolve(&cli.connection, &|name| std::env::var(name).ok());
+    // Flags given after the command win over those given before it.
+    let settings = |own: &ConnectionArgs| {
+        Settings::resolve(&own.or(&cli.connection), &|name| std::env::var(name).ok())
+    };
     match &cli.command {
         Command::Task(TaskCommand::Validate(args)) => task_validate::run(args, &mut out),
         Command::Task(TaskCommand::Create(args)) => {
-            task_create::run(args, settings, &mut out).await
+            task_create::run(args, || settings(&args.connection), &mut out).await
         }
         Command::Contacts(ContactsCommand::Append(args)) => {
-            contacts_append::run(args, &settings()?, &mut out).await
+            contacts_append::run(args, &settings(&args.connection)?, &mut out).await
         }
         Command::Contacts(ContactsCommand::Delete(args)) => {
-            contacts_delete::run(args, &settings()?, &mut out).await
+            contacts_delete::run(args, &settings(&args.connection)?, &mut out).await
         }
-        Command::Flows(args) => lookups::flows(args, &settings()?, &mut out).await,
-        Command::Routes(args) => lookups::routes(args, &settings()?, &mut out).await,
-        Command::Tasks(args) => tasks::run(args, &settings()?, &mut out).await,
+        Command::Flows(args) => lookups::flows(args, &settings(&args.connection)?, &mut out).await,
+        Command::Routes(args) => {
+            lookups::routes(args, &settings(&args.connection)?, &mut out).await
+        }
+        Command::Tasks(args) => tasks::run(args, &settings(&args.connection)?, &mut out).await,
         Command::Calls(CallsArgs {
             store: Some(CallsStoreCommand::Export(args)),
             ..
@@ -69,11 +76,17 @@ pub(crate) async fn run(cli: Cli) -> Result<Outcome, CliError> {
             store: Some(CallsStoreCommand::Summary(args)),
             ..
         }) => calls_summary::run(args, &mut out),
-        Command::Calls(args) => calls::run(args, &settings()?, &mut out).await,
+        Command::Calls(args) => calls::run(args, &settings(&args.connection)?, &mut out).await,
         Command::Webhook(WebhookCommand::Serve(args)) => {
-            webhook_serve::run(args, &settings()?, &mut out).await
+            let signing = ConnectionArgs {
+                credentials: args.credentials.clone(),
+                ..ConnectionArgs::default()
+            };
+            webhook_serve::run(args, &settings(&signing)?, &mut out).await
         }
         Command::Emulator(args) => emulator::run(args, &cli.connection, &mut out).await,
-        Command::Config(ConfigCommand::Show) => config_show::run(&settings()?, &mut out),
+        Command::Config(ConfigCommand::Show(args)) => {
+            config_show::run(&settings(&args.connection)?, &mut out)
+        }
     }
 }

@@ -242,3 +242,101 @@ fn a_readable_secret_is_warned_about_once_on_a_dry_run() {
         "{quiet:?}"
     );
 }
+
+#[test]
+fn only_commands_that_call_the_gateway_take_connection_flags() {
+    let scratch = Scratch::new();
+    let help = |args: &[&str]| {
+        let run = nxlink(bare_command(scratch.root()), args.iter().copied());
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        run.stdout
+    };
+    const GATEWAY: [&str; 3] = ["--region", "--base-url", "--no-retry"];
+    const SIGNING: [&str; 4] = ["--access-secret", "--algorithm", "--profile", "--config"];
+    for command in [
+        &["task", "create", "--help"][..],
+        &["contacts", "append", "--help"],
+        &["contacts", "delete", "--help"],
+        &["flows", "--help"],
+        &["routes", "--help"],
+        &["tasks", "--help"],
+        &["calls", "--help"],
+        &["config", "show", "--help"],
+    ] {
+        let text = help(command);
+        for flag in GATEWAY.iter().chain(&SIGNING) {
+            assert!(text.contains(flag), "{command:?} lacks {flag}: {text}");
+        }
+        assert!(text.contains("Connection:"), "{command:?}: {text}");
+    }
+    // Sends nothing: no gateway and no credentials.
+    for command in [
+        &["task", "validate", "--help"][..],
+        &["calls", "export", "--help"],
+        &["calls", "summary", "--help"],
+    ] {
+        let text = help(command);
+        for flag in GATEWAY.iter().chain(&SIGNING).chain(&["--access-key"]) {
+            assert!(!text.contains(flag), "{command:?} lists {flag}: {text}");
+        }
+    }
+    // Receives signed callbacks: credentials, no gateway.
+    let serve = help(&["webhook", "serve", "--help"]);
+    for flag in SIGNING.iter().chain(&["--access-key"]) {
+        assert!(serve.contains(flag), "webhook serve lacks {flag}: {serve}");
+    }
+    for flag in GATEWAY {
+        assert!(!serve.contains(flag), "webhook serve lists {flag}: {serve}");
+    }
+    // The emulator accepts credentials of its own and talks to no gateway.
+    let emulator = help(&["emulator", "--help"]);
+    for flag in GATEWAY
+        .iter()
+        .chain(&["--algorithm", "--profile", "--config"])
+    {
+        assert!(
+            !emulator.contains(flag),
+            "emulator lists {flag}: {emulator}"
+        );
+    }
+    let refused = nxlink(
+        bare_command(scratch.root()),
+        ["task", "validate", "task.json", "--region", "hk"],
+    );
+    assert_eq!(refused.code, 2, "{refused:?}");
+}
+
+#[test]
+fn connection_flags_work_before_and_after_the_command_and_after_wins() {
+    let scratch = Scratch::new();
+    let shown = |args: &[&str]| {
+        let run = nxlink(bare_command(scratch.root()), args.iter().copied());
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        (row(&run.stdout, "access key"), row(&run.stdout, "gateway"))
+    };
+    let before = shown(&["--access-key", "AK-1", "--region", "hk", "config", "show"]);
+    assert_eq!(before.0, ("AK-1".into(), "flag --access-key".into()));
+    assert_eq!(
+        before.1,
+        (
+            "https://api-hk.nxlink.ai (region hong-kong)".into(),
+            "flag --region".into()
+        )
+    );
+    let both = shown(&[
+        "--access-key",
+        "AK-1",
+        "--region",
+        "hk",
+        "config",
+        "show",
+        "--base-url",
+        "http://127.0.0.1:3",
+    ]);
+    // The key from before the command stays; the gateway after it replaces the region.
+    assert_eq!(both.0, ("AK-1".into(), "flag --access-key".into()));
+    assert_eq!(
+        both.1,
+        ("http://127.0.0.1:3".into(), "flag --base-url".into())
+    );
+}
