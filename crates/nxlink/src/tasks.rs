@@ -31,7 +31,8 @@ pub struct CreatedTask {
     /// Contacts beyond the first batch that could not be appended (see
     /// [`Client::create_task`]), with the error and the contacts, to resume with.
     pub failed: Vec<FailedBatch>,
-    /// The gateway's `traceId` for the create call.
+    /// The gateway's `traceId` for the create call; `None` when it sent none, or when the
+    /// answer was lost and the task was found by `userTaskId` (`reconciled`).
     pub trace_id: Option<String>,
     /// Whether the create's answer was lost and the task was found by `userTaskId` instead:
     /// it exists exactly once, but the refusals of the first batch were not seen.
