@@ -270,6 +270,16 @@ fn collect(target: &Path, started: SystemTime) -> Result<Vec<Row>, String> {
                 .floor(to_vec.max(hash), Some(Target::AtMost(1.10))),
         );
     }
+    // The writer `prepare` serializes with, beside serde_json over the same request: what
+    // the writing thread's share of `prepare` costs.
+    rows.push(
+        Row::new(
+            "serialize 10k contacts (SDK writer)",
+            Unit::Milliseconds,
+            median_ns("prepare_10k", "sdk_serialize_alone")? / 1e6,
+        )
+        .floor(to_vec, None),
+    );
     let sdk = per_second(median_ns("e2e_64", "sdk_create_task")?);
     rows.push(
         Row::new("create_task, 64 in flight", Unit::PerSecond("req/s"), sdk)
@@ -487,7 +497,7 @@ const BASELINES: &str = "peers: create_task = a hand-written reqwest + serde_jso
 (signature by string concatenation, no validation); CLI append = peers/append_peer.py (hashlib + \
 requests, 500-row batches, 4 threads). floors: sign = the same hash crate over the same bytes; \
 prepare = the larger of serde_json::to_vec alone and the hash alone over the same body; \
-create_task = a raw hyper-util client resending one pre-signed request; peak heap = the whole \
+serialize = serde_json::to_vec of the same request (a comparison, no target); create_task = a raw hyper-util client resending one pre-signed request; peak heap = the whole \
 100k-contact create's JSON body. Ratios are SDK ÷ other: of throughputs (higher is better) or of \
 times and bytes (lower is better). Both sides run against the same loopback server or emulator.";
 

@@ -54,7 +54,16 @@ fn building(c: &mut Criterion, request: &CreateTaskRequest) {
     group.bench_function("sha256_alone", |b| {
         b.iter(|| Sha256::digest(black_box(&body)));
     });
-    // Not a floor (the floors skip it) but the third part of `prepare`, for the breakdown.
+    // Not floors, but the parts of `prepare`, for the breakdown: the SDK's own serializer
+    // (what `prepare` writes with) and validation.
+    let hint = serde_json::to_vec(request).expect("serializable").len();
+    group.bench_function("sdk_serialize_alone", |b| {
+        b.iter(|| {
+            let mut body = Vec::with_capacity(hint);
+            nxlink::model::write_body(black_box(request), &mut body).expect("serializable");
+            body
+        });
+    });
     group.bench_function("validate_alone", |b| {
         b.iter(|| black_box(request).validate().expect("a valid request"));
     });

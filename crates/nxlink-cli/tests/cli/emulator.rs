@@ -99,6 +99,15 @@ fn emulator_help_describes_its_flags_and_mistakes_exit_two() {
     ] {
         assert!(help.stdout.contains(flag), "{flag}: {help:?}");
     }
+    // The defaults the testkit's own binary had before it became `nxlink emulator`.
+    for default in [
+        "Address to listen on [default: 127.0.0.1]",
+        "[default: 8080]",
+        "faster than real time; 0 never dials [default: 1]",
+        "[default: 0]",
+    ] {
+        assert!(help.stdout.contains(default), "{default}: {help:?}");
+    }
     for args in [
         &["emulator", "--bogus"][..],
         &["emulator", "--port", "http"],
