@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::builder::TypedValueParser as _;
 use clap::{Args, Subcommand};
 
-use crate::cli::CredentialArgs;
+use crate::connection_args::CredentialArgs;
 
 /// `nxlink webhook …`
 #[derive(Debug, Subcommand)]

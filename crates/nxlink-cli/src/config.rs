@@ -9,9 +9,10 @@ use nxlink::{
     RetryPolicy,
 };
 
-use crate::cli::{BatchArgs, ConnectionArgs};
+use crate::cli::BatchArgs;
 use crate::config_file::{ConfigLocation, locate_config, profile_layer};
 use crate::config_layer::{Destination, Layer, Secret, Source, Sourced, parse_setting};
+use crate::connection_args::ConnectionArgs;
 use crate::errors::CliError;
 
 /// Environment variable naming the profile to use.
@@ -237,7 +238,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::CredentialArgs;
+    use crate::connection_args::CredentialArgs;
     use nxlink::Region;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {

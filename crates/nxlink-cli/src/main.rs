@@ -16,6 +16,7 @@ mod commands;
 mod config;
 mod config_file;
 mod config_layer;
+mod connection_args;
 mod contact_file;
 mod dry_run;
 mod errors;

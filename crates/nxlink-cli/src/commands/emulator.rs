@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator, Fault, FaultRule, Requests};
 
-use crate::cli::{ConnectionArgs, EmulatorArgs};
+use crate::cli::EmulatorArgs;
 use crate::commands::Outcome;
+use crate::connection_args::ConnectionArgs;
 use crate::errors::CliError;
 
 /// Runs the emulator until Ctrl-C.

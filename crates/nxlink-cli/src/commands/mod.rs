@@ -17,10 +17,9 @@ use std::io;
 use std::process::ExitCode;
 
 use crate::callback_args::{CallsStoreCommand, WebhookCommand};
-use crate::cli::{
-    CallsArgs, Cli, Command, ConfigCommand, ConnectionArgs, ContactsCommand, TaskCommand,
-};
+use crate::cli::{CallsArgs, Cli, Command, ConfigCommand, ContactsCommand, TaskCommand};
 use crate::config::Settings;
+use crate::connection_args::ConnectionArgs;
 use crate::errors::{CliError, EXIT_FAILURE};
 
 /// How a command that ran to its end went.
