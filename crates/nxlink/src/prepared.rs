@@ -23,7 +23,7 @@ const PIPELINE_THRESHOLD: usize = 256 * 1024;
 /// Size of the pieces handed to the hashing thread.
 const PIECE: usize = 64 * 1024;
 /// Size of the first piece: small, so that hashing starts soon after writing does.
-const FIRST_PIECE: usize = 16 * 1024;
+const FIRST_PIECE: usize = 4 * 1024;
 
 /// A request ready to send: its exact body, shared by every attempt, and the signature made
 /// while it was serialized, which the first attempt uses up.
