@@ -1,10 +1,11 @@
 //! Project automation. `cargo xtask ci` is the one gate; `cargo xtask proptest` runs the
 //! calling-window properties with a large case count; `cargo xtask bench` runs the
-//! benchmarks and prints their table.
+//! benchmarks and prints their table; `cargo xtask py` builds and tests the Python package.
 #![forbid(unsafe_code)]
 
 mod bench;
 mod imports;
+mod py;
 
 use std::env;
 use std::ffi::OsString;
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
         Some("deny") => deny(),
         Some("imports") => imports::check(&args.get(1).map_or_else(workspace_root, PathBuf::from)),
         Some("bench") => bench::bench(&args[1..]),
+        Some("py") => py::py(),
         Some("help" | "--help" | "-h") | None => {
             print_usage();
             return if task.is_none() {
@@ -93,12 +95,13 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <task>\n\n\
          tasks:\n  \
-         ci        the gate: fmt, import circles, clippy (default, no and all features), tests, bench\n            build, fault matrix, kill and webhook runs, docs, cargo-deny (installed under target/tools)\n  \
+         ci        the gate: fmt, import circles, clippy (default, no and all features), tests, the\n            Python package, bench build, fault matrix, kill and webhook runs, docs, cargo-deny\n            (installed under target/tools)\n  \
          proptest  calling-window property tests with {LARGE_CASE_COUNT} cases per property\n  \
          faults    the fault matrix (every injected fault against a create and a 10k append), the\n            kill-and-resume runs of the real binary over 1M rows, and the webhook receiver\n            killed during 10k contacts' callbacks and under load\n  \
          imports   files of one crate that import each other (fails on a circle)\n  \
          deny      the dependency policy (deny.toml) alone, with the pinned cargo-deny\n  \
-         bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)"
+         bench     the benchmarks, one table of SDK vs baseline ratios (`--runs N`: medians of N)\n  \
+         py        the Python package: wheel built by maturin (dev profile) in a venv under target/,\n            installed, and its pytest suite run (pinned maturin and pytest from the registry)"
     );
 }
 
@@ -150,6 +153,9 @@ fn ci() -> Result<(), String> {
             ],
         ),
         Step::cargo("tests", &["test", "--workspace", "--locked"]),
+        // The Python package (crates/nxlink-py): its wheel built, installed in a venv under
+        // target/ and its pytest suite run, as `cargo xtask py` does.
+        Step::program("python package", xtask_binary()?, &["py"]),
         // Compiled in the bench profile so they cannot rot, but never run: timings on a CI
         // machine mean nothing (`cargo xtask bench` measures).
         Step::cargo(

@@ -1,0 +1,146 @@
+//! `cargo xtask py`: the Python package `nxlink` (`crates/nxlink-py`) built as a wheel by
+//! maturin and tested by its pytest suite against the in-process emulator.
+//!
+//! Everything lives under the target directory (`CARGO_TARGET_DIR` is honoured): a venv
+//! (`py-venv`, made once with `python3 -m venv`) holding the pinned `maturin` and `pytest` from
+//! the package registry, and the wheel (`py-wheels`). The wheel is built in the dev profile:
+//! the suite checks behaviour, and `cargo xtask ci` should not spend minutes optimizing;
+//! measure speed with `maturin build --release`. So a fresh clone needs nothing installed by
+//! hand but a `python3` (3.9 or newer) with `venv`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::{target_dir, workspace_root};
+
+/// The wheel builder, pinned.
+const MATURIN: &str = "maturin==1.16.0";
+/// The test runner, pinned.
+const PYTEST: &str = "pytest==9.2.0";
+/// The crate of the Python package, from the workspace root.
+const CRATE: &str = "crates/nxlink-py";
+
+pub(crate) fn py() -> Result<(), String> {
+    let started = Instant::now();
+    let target = target_dir();
+    let python = venv(&target)?;
+    let wheel = build_wheel(&target, &python)?;
+    run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--force-reinstall",
+                "--no-deps",
+            ])
+            .arg(&wheel),
+        &format!("pip install {}", wheel.display()),
+    )?;
+    run(
+        Command::new(&python)
+            .args(["-m", "pytest", "-p", "no:cacheprovider", "-q"])
+            .arg(format!("{CRATE}/tests"))
+            // Nothing written into the source tree.
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+        &format!("pytest {CRATE}/tests"),
+    )?;
+    println!(
+        "\nxtask py: wheel built, installed and tested in {:.1?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// The venv's interpreter, with the pinned maturin and pytest installed (once).
+fn venv(target: &Path) -> Result<PathBuf, String> {
+    let venv = target.join("py-venv");
+    let python = venv.join("bin").join("python");
+    if !python.is_file() {
+        run(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            &format!("python3 -m venv {}", venv.display()),
+        )?;
+    }
+    let pinned = |requirement: &str| {
+        let (name, version) = requirement.split_once("==").unwrap_or((requirement, ""));
+        format!("importlib.metadata.version({name:?}) == {version:?}")
+    };
+    let check = format!(
+        "import importlib.metadata, sys; sys.exit(0 if {} and {} else 1)",
+        pinned(MATURIN),
+        pinned(PYTEST)
+    );
+    let installed = Command::new(&python)
+        .args(["-c", &check])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !installed {
+        run(
+            Command::new(&python).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                MATURIN,
+                PYTEST,
+            ]),
+            &format!("pip install {MATURIN} {PYTEST}"),
+        )?;
+    }
+    Ok(python)
+}
+
+/// Builds the wheel (dev profile, `--locked`) into an emptied `py-wheels`, and finds it.
+fn build_wheel(target: &Path, python: &Path) -> Result<PathBuf, String> {
+    let wheels = target.join("py-wheels");
+    if wheels.exists() {
+        fs::remove_dir_all(&wheels)
+            .map_err(|error| format!("py: could not empty {}: {error}", wheels.display()))?;
+    }
+    run(
+        Command::new(python)
+            .args(["-m", "maturin", "build", "--locked", "--manifest-path"])
+            .arg(format!("{CRATE}/Cargo.toml"))
+            .arg("--out")
+            .arg(&wheels)
+            .arg("--interpreter")
+            .arg(python),
+        &format!("maturin build --locked --manifest-path {CRATE}/Cargo.toml (dev profile)"),
+    )?;
+    let built: Vec<PathBuf> = fs::read_dir(&wheels)
+        .map_err(|error| format!("py: could not read {}: {error}", wheels.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "whl"))
+        .collect();
+    match built.as_slice() {
+        [wheel] => Ok(wheel.clone()),
+        _ => Err(format!(
+            "py: expected one wheel in {}, found {}",
+            wheels.display(),
+            built.len()
+        )),
+    }
+}
+
+/// Runs a command from the workspace root to success, or says which failed.
+fn run(command: &mut Command, what: &str) -> Result<(), String> {
+    println!("\n==> {what}");
+    let started = Instant::now();
+    let status = command
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("py: could not start {what}: {error}"))?;
+    if status.success() {
+        println!("==> done in {:.1?}", started.elapsed());
+        Ok(())
+    } else {
+        Err(format!("py: {what} failed ({status})"))
+    }
+}
