@@ -39,16 +39,26 @@ pub struct Signer {
     biz_type: Cow<'static, str>,
     action: Cow<'static, str>,
     algorithm: Algorithm,
+    /// The string to sign hashed up to the `ts` value, which every request repeats: over a
+    /// small body that prefix is a third of the hashing.
+    before_ts: StringToSign,
 }
 
 impl Signer {
     /// A signer for the AI-agent API (`bizType` 100, `action` nxai) hashing with `algorithm`.
     pub fn new(credentials: Credentials, algorithm: Algorithm) -> Self {
+        let before_ts = StringToSign::before_ts(
+            credentials.access_key(),
+            AI_AGENT_ACTION,
+            AI_AGENT_BIZ_TYPE,
+            algorithm,
+        );
         Signer {
             credentials,
             biz_type: Cow::Borrowed(AI_AGENT_BIZ_TYPE),
             action: Cow::Borrowed(AI_AGENT_ACTION),
             algorithm,
+            before_ts,
         }
     }
 
@@ -60,6 +70,12 @@ impl Signer {
     ) -> Self {
         self.biz_type = biz_type.into();
         self.action = action.into();
+        self.before_ts = StringToSign::before_ts(
+            self.credentials.access_key(),
+            &self.action,
+            &self.biz_type,
+            self.algorithm,
+        );
         self
     }
 
@@ -94,7 +110,7 @@ impl Signer {
     /// order (possibly on another thread), then [`BodySigner::finish`].
     pub fn begin(&self, timestamp_ms: u64) -> BodySigner<'_> {
         let ts = Timestamp::new(timestamp_ms);
-        let hash = StringToSign::begin(self.fields(&ts), self.algorithm);
+        let hash = self.before_ts.with_ts(ts.as_str());
         BodySigner {
             signer: self,
             ts,
