@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-use crate::{cargo, workspace_root};
+use crate::{cargo, run_program as run, target_dir, venv};
 
 /// The benchmark binaries, run by one `cargo bench` so every ratio comes from one run.
 const BENCHES: [&str; 5] = ["sign", "prepare", "end_to_end", "memory", "cli_append"];
@@ -145,26 +145,6 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `CARGO_TARGET_DIR` (relative to the workspace root when relative), else `<root>/target`.
-fn target_dir() -> PathBuf {
-    let root = workspace_root();
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
-}
-
-/// Runs a command to success, or says which failed.
-fn run(command: &mut Command, what: &str) -> Result<(), String> {
-    println!("==> {what}");
-    let status = command
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|error| format!("bench: could not start {what}: {error}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("bench: {what} failed ({status})"))
-    }
-}
-
 /// The release `nxlink` binary the CLI benchmark runs.
 fn build_cli(target: &Path) -> Result<PathBuf, String> {
     run(
@@ -178,30 +158,7 @@ fn build_cli(target: &Path) -> Result<PathBuf, String> {
 
 /// The Python peer's interpreter: a venv under `target/` with `requests` installed (once).
 fn peer_venv(target: &Path) -> Result<PathBuf, String> {
-    let venv = target.join("bench-venv");
-    let python = venv.join("bin").join("python");
-    let ready = Command::new(&python)
-        .args(["-c", "import requests"])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !ready {
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "python3 -m venv target/bench-venv",
-        )?;
-        run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                PEER_REQUESTS,
-            ]),
-            &format!("pip install {PEER_REQUESTS} (the Python peer)"),
-        )?;
-    }
-    Ok(python)
+    venv::with_packages(target, "bench-venv", &[PEER_REQUESTS])
 }
 
 fn run_benches(target: &Path, cli: &Path, python: &Path) -> Result<(), String> {

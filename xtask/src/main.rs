@@ -6,6 +6,7 @@
 mod bench;
 mod imports;
 mod py;
+mod venv;
 
 use std::env;
 use std::ffi::OsString;
@@ -393,6 +394,23 @@ fn target_dir() -> PathBuf {
                 }
             },
         )
+}
+
+/// Runs a command from the workspace root to success, printing what it runs and how long it
+/// took, or says which failed.
+fn run_program(command: &mut Command, what: &str) -> Result<(), String> {
+    println!("\n==> {what}");
+    let started = Instant::now();
+    let status = command
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|error| format!("could not start {what}: {error}"))?;
+    if status.success() {
+        println!("==> done in {:.1?}", started.elapsed());
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
 }
 
 /// This xtask's own binary, so an in-process check runs as a step like the others.

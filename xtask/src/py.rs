@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{target_dir, workspace_root};
+use crate::{run_program as run, target_dir, venv};
 
 /// The wheel builder, pinned.
 const MATURIN: &str = "maturin==1.16.0";
@@ -25,7 +25,7 @@ const CRATE: &str = "crates/nxlink-py";
 pub(crate) fn py() -> Result<(), String> {
     let started = Instant::now();
     let target = target_dir();
-    let python = venv(&target)?;
+    let python = venv::with_packages(&target, "py-venv", &[MATURIN, PYTEST])?;
     let wheel = build_wheel(&target, &python)?;
     run(
         Command::new(&python)
@@ -54,46 +54,6 @@ pub(crate) fn py() -> Result<(), String> {
         started.elapsed()
     );
     Ok(())
-}
-
-/// The venv's interpreter, with the pinned maturin and pytest installed (once).
-fn venv(target: &Path) -> Result<PathBuf, String> {
-    let venv = target.join("py-venv");
-    let python = venv.join("bin").join("python");
-    if !python.is_file() {
-        run(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            &format!("python3 -m venv {}", venv.display()),
-        )?;
-    }
-    let pinned = |requirement: &str| {
-        let (name, version) = requirement.split_once("==").unwrap_or((requirement, ""));
-        format!("importlib.metadata.version({name:?}) == {version:?}")
-    };
-    let check = format!(
-        "import importlib.metadata, sys; sys.exit(0 if {} and {} else 1)",
-        pinned(MATURIN),
-        pinned(PYTEST)
-    );
-    let installed = Command::new(&python)
-        .args(["-c", &check])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !installed {
-        run(
-            Command::new(&python).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                MATURIN,
-                PYTEST,
-            ]),
-            &format!("pip install {MATURIN} {PYTEST}"),
-        )?;
-    }
-    Ok(python)
 }
 
 /// Builds the wheel (dev profile, `--locked`) into an emptied `py-wheels`, and finds it.
@@ -126,21 +86,5 @@ fn build_wheel(target: &Path, python: &Path) -> Result<PathBuf, String> {
             wheels.display(),
             built.len()
         )),
-    }
-}
-
-/// Runs a command from the workspace root to success, or says which failed.
-fn run(command: &mut Command, what: &str) -> Result<(), String> {
-    println!("\n==> {what}");
-    let started = Instant::now();
-    let status = command
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|error| format!("py: could not start {what}: {error}"))?;
-    if status.success() {
-        println!("==> done in {:.1?}", started.elapsed());
-        Ok(())
-    } else {
-        Err(format!("py: {what} failed ({status})"))
     }
 }

@@ -67,7 +67,7 @@ impl fmt::Display for FieldPath<'_> {
 }
 
 /// One broken rule: the JSON path of the offending value and a plain-English reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Violation {
     /// JSON path of the value, e.g. `callList[3].phoneNumber`.
     pub path: String,

@@ -17,38 +17,30 @@ use pyo3::prelude::*;
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Violation {
-    /// JSON path of the value.
-    #[pyo3(get)]
-    path: String,
-    /// Why the value was refused.
-    #[pyo3(get)]
-    reason: String,
+    /// The model's violation, path and reason.
+    inner: nxlink_model::Violation,
 }
 
 impl Violation {
     /// A violation at `path` (empty for the whole document).
     pub(crate) fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
         Violation {
-            path: path.into(),
-            reason: reason.into(),
+            inner: nxlink_model::Violation::new(path, reason),
         }
     }
 }
 
 impl From<nxlink_model::Violation> for Violation {
-    fn from(violation: nxlink_model::Violation) -> Self {
-        Violation::new(violation.path, violation.reason)
+    fn from(inner: nxlink_model::Violation) -> Self {
+        Violation { inner }
     }
 }
 
-/// `path: reason`, or the reason alone for the whole document (Python's `str()`).
+/// `path: reason`, or the reason alone for the whole document (Python's `str()`), as the
+/// model writes it.
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.reason)
-        } else {
-            write!(f, "{}: {}", self.path, self.reason)
-        }
+        self.inner.fmt(f)
     }
 }
 
@@ -59,14 +51,26 @@ impl Violation {
         Violation::new(path, reason)
     }
 
+    /// JSON path of the value (empty for the whole document).
+    #[getter]
+    fn path(&self) -> &str {
+        self.inner.path()
+    }
+
+    /// Why the value was refused.
+    #[getter]
+    fn reason(&self) -> &str {
+        self.inner.reason()
+    }
+
     /// For pickle and copy: the arguments that make this violation again.
     fn __getnewargs__(&self) -> (String, String) {
-        (self.path.clone(), self.reason.clone())
+        (self.inner.path.clone(), self.inner.reason.clone())
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let path = self.path.as_str().into_pyobject(py)?.repr()?;
-        let reason = self.reason.as_str().into_pyobject(py)?.repr()?;
+        let path = self.inner.path().into_pyobject(py)?.repr()?;
+        let reason = self.inner.reason().into_pyobject(py)?.repr()?;
         Ok(format!("Violation(path={path}, reason={reason})"))
     }
 }
