@@ -8,6 +8,7 @@
 //! measure speed with `maturin build --release`. So a fresh clone needs nothing installed by
 //! hand but a `python3` (3.9 or newer) with `venv`.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,18 +28,13 @@ pub(crate) fn py() -> Result<(), String> {
     let target = target_dir();
     let python = venv::with_packages(&target, "py-venv", &[MATURIN, PYTEST])?;
     let wheel = build_wheel(&target, &python)?;
-    run(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--force-reinstall",
-                "--no-deps",
-            ])
-            .arg(&wheel),
+    venv::pip_install(
+        &python,
+        &[
+            OsStr::new("--force-reinstall"),
+            OsStr::new("--no-deps"),
+            wheel.as_os_str(),
+        ],
         &format!("pip install {}", wheel.display()),
     )?;
     run(

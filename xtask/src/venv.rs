@@ -1,6 +1,7 @@
 //! Python virtual environments under the target directory holding pinned packages from PyPI:
 //! the benchmarks' Python peer and the Python package's build and tests use one each.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -37,16 +38,9 @@ pub(crate) fn with_packages(
         .output()
         .is_ok_and(|output| output.status.success());
     if !installed {
-        run_program(
-            Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                ])
-                .args(requirements),
+        pip_install(
+            &python,
+            requirements,
             &format!(
                 "pip install {} into {}",
                 requirements.join(" "),
@@ -55,4 +49,24 @@ pub(crate) fn with_packages(
         )?;
     }
     Ok(python)
+}
+
+/// `pip install <args>` with the venv's interpreter `python`, quietly, reported as `what`.
+pub(crate) fn pip_install<S: AsRef<OsStr>>(
+    python: &Path,
+    args: &[S],
+    what: &str,
+) -> Result<(), String> {
+    run_program(
+        Command::new(python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(args),
+        what,
+    )
 }

@@ -154,7 +154,8 @@ fn assemble<R: ApiRequest>(
     Ok((body.freeze(), signature))
 }
 
-/// An `io::Write` into one growing buffer that hands every finished 64 KiB piece over.
+/// An `io::Write` into one growing buffer that hands each finished piece over (the first at
+/// 4 KiB, then every 64 KiB).
 struct PieceWriter {
     buffer: BytesMut,
     to_hasher: mpsc::Sender<BytesMut>,
