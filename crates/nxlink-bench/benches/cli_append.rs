@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use figures_dir::figures_dir;
 use nxlink::Client;
 use nxlink_testkit::{DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, Emulator, Fault, FaultRule, Requests};
 
+#[path = "common/figures_dir.rs"]
+mod figures_dir;
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]
 mod fixtures;
@@ -34,8 +37,7 @@ fn main() {
         return;
     };
     let python = std::env::var_os("NXLINK_PEER_PYTHON").map(PathBuf::from);
-    let out_dir = std::env::var_os("NXLINK_BENCH_DIR")
-        .map_or_else(|| PathBuf::from("target/nxlink-bench"), PathBuf::from);
+    let out_dir = figures_dir();
     let work = out_dir.join("cli");
     std::fs::create_dir_all(&work).expect("a work directory");
     let runtime = fixtures::two_worker_runtime();
@@ -45,11 +47,22 @@ fn main() {
     let mut json = String::from("{");
     let gateway = Gateway::start(&runtime, None);
     let run = gateway.cli_append(&runtime, &cli, &small, &work);
-    println!("cli 100k: {:.2} s", run.seconds);
+    let micros_a_row = |seconds: f64| seconds * 1e6 / PEER_ROWS as f64;
+    println!(
+        "cli 100k: {:.2} s; CPU a row: CLI {:.2} µs, emulator {:.2} µs",
+        run.seconds,
+        micros_a_row(run.cpu_seconds),
+        micros_a_row(run.emulator_cpu_seconds)
+    );
+    // The CPU both processes spend on a row bounds what two cores can append, however
+    // little anything waits.
     let _ = write!(
         json,
-        "\"cli_100k_rows_per_second\":{:.1}",
-        PEER_ROWS as f64 / run.seconds
+        "\"cli_100k_rows_per_second\":{:.1},\"cli_100k_cli_cpu_us_per_row\":{:.3},\
+         \"cli_100k_emulator_cpu_us_per_row\":{:.3}",
+        PEER_ROWS as f64 / run.seconds,
+        micros_a_row(run.cpu_seconds),
+        micros_a_row(run.emulator_cpu_seconds)
     );
     if let Some(python) = &python {
         let seconds = gateway.python_append(&runtime, python, &small);
@@ -102,10 +115,44 @@ impl RowsFile {
     }
 }
 
-/// One run of a process: its wall time and peak resident set.
+/// One run of a process: its wall time, peak resident set, and the CPU time it and the
+/// emulator (this process) used meanwhile.
 struct ProcessRun {
     seconds: f64,
     peak_rss_kib: u64,
+    cpu_seconds: f64,
+    emulator_cpu_seconds: f64,
+}
+
+/// CPU time (user + system, in seconds) of this process and of its children waited for,
+/// from `/proc/self/stat`. This process is the emulator's (and its 20 ms polling, a few
+/// microseconds a poll).
+struct CpuTimes {
+    own: f64,
+    children: f64,
+}
+
+impl CpuTimes {
+    /// Linux reports these in `USER_HZ` ticks, 100 a second on every architecture's ABI.
+    const TICKS_PER_SECOND: f64 = 100.0;
+
+    fn now() -> Self {
+        let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc is mounted");
+        // The fields after the command name, which is in parentheses and may hold spaces:
+        // utime, stime, cutime, cstime are the 14th to 17th of the line.
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let ticks: Vec<f64> = after_name
+            .split_whitespace()
+            .skip(11)
+            .take(4)
+            .map(|field| field.parse().expect("a tick count"))
+            .collect();
+        assert_eq!(ticks.len(), 4, "utime, stime, cutime, cstime in {stat}");
+        CpuTimes {
+            own: (ticks[0] + ticks[1]) / Self::TICKS_PER_SECOND,
+            children: (ticks[2] + ticks[3]) / Self::TICKS_PER_SECOND,
+        }
+    }
 }
 
 /// The emulator, and an SDK client to create the tasks the runs append to.
@@ -198,9 +245,11 @@ impl Gateway {
     }
 }
 
-/// Runs `command` to its end: wall time from spawn to exit, and the highest `VmHWM` (peak
-/// resident set, which only grows) read from `/proc` every 20 ms while it runs.
+/// Runs `command` to its end: wall time from spawn to exit, the highest `VmHWM` (peak
+/// resident set, which only grows) read from `/proc` every 20 ms while it runs, and the CPU
+/// time it and this process used.
 fn timed(command: &mut Command) -> ProcessRun {
+    let cpu_before = CpuTimes::now();
     let started = Instant::now();
     let mut child = command.spawn().expect("the process starts");
     let status_file = format!("/proc/{}/status", child.id());
@@ -219,9 +268,13 @@ fn timed(command: &mut Command) -> ProcessRun {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    let seconds = started.elapsed().as_secs_f64();
     assert!(status.success(), "{command:?} failed: {status}");
+    let cpu_after = CpuTimes::now();
     ProcessRun {
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
         peak_rss_kib,
+        cpu_seconds: cpu_after.children - cpu_before.children,
+        emulator_cpu_seconds: cpu_after.own - cpu_before.own,
     }
 }

@@ -15,12 +15,15 @@
 //!
 //! `cargo bench -p nxlink-bench --bench memory`.
 
+#[path = "common/figures_dir.rs"]
+mod figures_dir;
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]
 mod fixtures;
 #[path = "common/server.rs"]
 mod server;
 
+use figures_dir::figures_dir;
 use nxlink::model::AppendContactsRequest;
 use std::alloc::System;
 use std::collections::BTreeMap;
@@ -159,10 +162,7 @@ fn report(f: &Figures) {
 
 /// `{"key": value, …}`: flat, so `cargo xtask bench` reads it without a JSON library.
 fn write_json(figures: &Figures) {
-    let dir = std::env::var_os("NXLINK_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("nxlink-bench"));
-    std::fs::create_dir_all(&dir).expect("the output folder can be created");
+    let dir = figures_dir();
     let fields: Vec<String> = figures
         .iter()
         .map(|(key, value)| format!("  \"{key}\": {value}"))
@@ -171,17 +171,6 @@ fn write_json(figures: &Figures) {
     let mut file = std::fs::File::create(&path).expect("memory.json can be written");
     writeln!(file, "{{\n{}\n}}", fields.join(",\n")).expect("memory.json can be written");
     println!("  written to {}", path.display());
-}
-
-/// `CARGO_TARGET_DIR`, or the folder three levels above `<target>/release/deps/memory-…`.
-fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(dir);
-    }
-    current_exe()
-        .ancestors()
-        .nth(3)
-        .map_or_else(|| PathBuf::from("target"), PathBuf::from)
 }
 
 // ---- the children ----------------------------------------------------------------------
