@@ -2,10 +2,10 @@
 //! and hashed as it is written.
 //!
 //! Large bodies (a 10 000-contact create is ~1.3 MB) are hashed on the client's hashing
-//! thread while they are still being written, in 64 KiB pieces of one buffer that are handed
-//! over and back without copying; validation runs on whichever of the two threads would
-//! otherwise wait. Small bodies take the
-//! plain path, where handing over would cost more than it saves.
+//! thread while they are still being written, in pieces of one buffer (4 KiB growing to
+//! 64 KiB) that are handed over and back without copying; validation runs on whichever of
+//! the two threads would otherwise wait. Small bodies take the plain path, where handing
+//! over would cost more than it saves.
 
 use std::io;
 use std::sync::mpsc;
