@@ -350,23 +350,10 @@ fn once(times: u64) {
         .build()
         .expect("a runtime");
     let _entered = runtime.enter();
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .credentials(Credentials::new(ACCESS_KEY, ACCESS_SECRET))
-        .build()
-        .expect("a loopback client");
-    let task = fixtures::spec_task();
-    let (parts, body) = client.prepare(&task).expect("a valid request").into_parts();
-    let prepared = Prepared {
-        uri: parts.uri,
-        headers: parts.headers,
-        body,
-    };
-    let raw = raw_client();
-    let peer = HandWrittenPeer::new(&server.base_url());
-    once_sdk(&runtime, &client, &task, times);
-    once_peer(&runtime, &peer, &task, times);
-    once_raw(&runtime, &raw, &prepared, times);
+    let sides = Contenders::new(&server);
+    once_sdk(&runtime, &sides.client, &sides.task, times);
+    once_peer(&runtime, &sides.peer, &sides.task, times);
+    once_raw(&runtime, &sides.raw, &sides.prepared, times);
 }
 
 fn main() {
