@@ -8,8 +8,9 @@
 //! installed by hand but a `python3` with `venv`.
 //!
 //! The numbers come from the files the benchmarks write: criterion's
-//! `<target>/criterion/<group>/<id>/new/estimates.json` (the median point estimate, in ns per
-//! iteration) and the plain benchmarks' flat `<target>/nxlink-bench/{memory,cli}.json`. Both
+//! `<target>/criterion/<group>/<id>/new/estimates.json` (sign: the median point estimate, in
+//! ns per iteration) and the plain benchmarks' flat
+//! `<target>/nxlink-bench/{prepare,e2e,memory,cli}.json`. Both
 //! are read by the small scanner below rather than a JSON library, to keep xtask free of
 //! dependencies: it needs a handful of numbers at known keys.
 
@@ -198,6 +199,7 @@ fn collect(target: &Path, started: SystemTime) -> Result<Vec<Row>, String> {
     let (memory_path, memory) = flat("memory.json")?;
     let (cli_path, cli) = flat("cli.json")?;
     let (e2e_path, e2e) = flat("e2e.json")?;
+    let (prepare_path, prepare) = flat("prepare.json")?;
     let figure = |(path, text): (&Path, &str), key: &str| {
         number_after(text, &format!("\"{key}\":"))
             .ok_or_else(|| format!("{}: no {key}", path.display()))
@@ -205,6 +207,9 @@ fn collect(target: &Path, started: SystemTime) -> Result<Vec<Row>, String> {
     let memory = (memory_path.as_path(), memory.as_str());
     let cli = (cli_path.as_path(), cli.as_str());
     let e2e = (e2e_path.as_path(), e2e.as_str());
+    let prepare = (prepare_path.as_path(), prepare.as_str());
+    // Measured in turns, in ns (see the prepare benchmark).
+    let prepare_ms = |side: &str| figure(prepare, &format!("{side}_ns")).map(|ns| ns / 1e6);
     let per_second = |ns: f64| 1e9 / ns;
     let mib_per_second = |ns: f64| SIGN_BODY_BYTES / MIB * per_second(ns);
 
@@ -217,13 +222,13 @@ fn collect(target: &Path, started: SystemTime) -> Result<Vec<Row>, String> {
         let raw = mib_per_second(median_ns("sign_1mib", &format!("{algorithm}_raw"))?);
         rows.push(Row::new(name, Unit::MibPerSecond, sdk).floor(raw, Some(Target::AtLeast(0.95))));
     }
-    let to_vec = median_ns("prepare_10k", "serde_json_to_vec")? / 1e6;
+    let to_vec = prepare_ms("serde_json_to_vec")?;
     for (name, algorithm) in [
         ("prepare 10k contacts, MD5", "md5"),
         ("prepare 10k contacts, SHA-256", "sha256"),
     ] {
-        let sdk = median_ns("prepare_10k", &format!("{algorithm}_prepare"))? / 1e6;
-        let hash = median_ns("prepare_10k", &format!("{algorithm}_alone"))? / 1e6;
+        let sdk = prepare_ms(&format!("{algorithm}_prepare"))?;
+        let hash = prepare_ms(&format!("{algorithm}_alone"))?;
         rows.push(
             Row::new(name, Unit::Milliseconds, sdk)
                 .floor(to_vec.max(hash), Some(Target::AtMost(1.10))),
@@ -235,11 +240,11 @@ fn collect(target: &Path, started: SystemTime) -> Result<Vec<Row>, String> {
         Row::new(
             "serialize 10k contacts (SDK writer)",
             Unit::Milliseconds,
-            median_ns("prepare_10k", "sdk_serialize_alone")? / 1e6,
+            prepare_ms("sdk_serialize_alone")?,
         )
         .floor(to_vec, None),
     );
-    // Measured in turns, not by criterion (see the end_to_end benchmark).
+    // Measured in turns too (see the end_to_end benchmark).
     rows.push(
         Row::new(
             "create_task, 64 in flight",

@@ -22,6 +22,8 @@ mod figures_dir;
 mod fixtures;
 #[path = "common/server.rs"]
 mod server;
+#[path = "common/turns.rs"]
+mod turns;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -39,6 +41,7 @@ use nxlink::Client;
 use nxlink::model::CreateTaskRequest;
 use nxlink::sign::Credentials;
 use server::MinimalServer;
+use turns::medians_in_turns;
 
 /// Requests in flight at once, on each side.
 const IN_FLIGHT: u64 = 64;
@@ -259,18 +262,11 @@ fn in_turns() {
     let runtime = fixtures::two_worker_runtime();
     let contenders = Contenders::new(&server);
     let sides = [Side::Sdk, Side::Peer, Side::Raw];
-    let mut per_second: [Vec<f64>; 3] = Default::default();
-    for round in 0..=ROUNDS {
-        for turn in 0..sides.len() {
-            let index = (round + turn) % sides.len();
-            let elapsed = runtime.block_on(contenders.run(sides[index], ROUND_CALLS));
-            // Round 0 warms every side up (connections, caches) and is not counted.
-            if round > 0 {
-                per_second[index].push(ROUND_CALLS as f64 / elapsed.as_secs_f64());
-            }
-        }
-    }
-    let [sdk, peer, raw] = per_second.map(median);
+    // Round 0 warms every side up (connections, caches) and is not counted.
+    let [sdk, peer, raw] = medians_in_turns(ROUNDS, |side| {
+        let elapsed = runtime.block_on(contenders.run(sides[side], ROUND_CALLS));
+        ROUND_CALLS as f64 / elapsed.as_secs_f64()
+    });
     println!(
         "e2e_64 ({ROUNDS} rounds of {ROUND_CALLS} calls a side, in turns): SDK {sdk:.0} req/s, \
          peer {peer:.0} req/s ({:.2}x), pre-signed floor {raw:.0} req/s ({:.2}x)",
@@ -285,11 +281,6 @@ fn in_turns() {
         ),
     )
     .expect("e2e.json can be written");
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// `times` SDK creates on a current-thread runtime, so every instruction of the client side

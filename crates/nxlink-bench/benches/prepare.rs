@@ -4,25 +4,38 @@
 //! serialized body. Target: ≤ 1.10× the larger of the two (they could overlap on two cores,
 //! so that maximum is what no implementation can beat).
 //!
-//! `cargo bench -p nxlink-bench --bench prepare`. With `NXLINK_BENCH_ONCE=<n>` it skips criterion
-//! and prepares the request `n` times (MD5), for a profiler:
+//! `cargo bench -p nxlink-bench --bench prepare`: every side in turns (see [`in_turns`]), the
+//! medians to `prepare.json`. With `NXLINK_BENCH_ONCE=<n>` it instead prepares the request `n`
+//! times (MD5), for a profiler:
 //! `NXLINK_BENCH_ONCE=1 valgrind --tool=callgrind target/release/deps/prepare-<hash>`.
 
+#[path = "common/figures_dir.rs"]
+mod figures_dir;
 #[path = "common/fixtures.rs"]
 #[allow(dead_code, reason = "each benchmark uses part of the shared fixtures")]
 mod fixtures;
+#[path = "common/turns.rs"]
+mod turns;
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::Instant;
 
-use criterion::{Criterion, Throughput};
+use figures_dir::figures_dir;
 use md5::{Digest, Md5};
 use nxlink::Client;
 use nxlink::model::CreateTaskRequest;
 use nxlink::sign::{Algorithm, Credentials};
 use sha2::Sha256;
+use turns::{median, medians_in_turns};
 
 const CONTACTS: usize = 10_000;
+/// Untimed iterations that start each turn: the allocator and caches settle on this side's
+/// pattern before it is timed.
+const WARM_UP: usize = 3;
+/// Timed iterations a turn (about 50–100 ms); the turn's figure is their median.
+const TURN: usize = 20;
+/// Rounds measured, after one warm-up round.
+const ROUNDS: usize = 20;
 
 /// A client that is never used to send: `prepare` needs no server.
 fn client(algorithm: Algorithm) -> Client {
@@ -37,43 +50,90 @@ fn client(algorithm: Algorithm) -> Client {
         .expect("a loopback client")
 }
 
-fn building(c: &mut Criterion, request: &CreateTaskRequest) {
-    let body_bytes = serde_json::to_vec(request).expect("serializable").len();
-    let mut group = c.benchmark_group("prepare_10k");
-    group.throughput(Throughput::Bytes(body_bytes as u64));
-    group.sample_size(30);
-    group.measurement_time(Duration::from_secs(6));
-    // Baseline first, then each algorithm: all three in one process and run.
-    group.bench_function("serde_json_to_vec", |b| {
-        b.iter(|| serde_json::to_vec(black_box(request)).expect("serializable"));
-    });
-    let body = serde_json::to_vec(request).expect("serializable");
-    group.bench_function("md5_alone", |b| {
-        b.iter(|| Md5::digest(black_box(&body)));
-    });
-    group.bench_function("sha256_alone", |b| {
-        b.iter(|| Sha256::digest(black_box(&body)));
-    });
-    // Not floors, but the parts of `prepare`, for the breakdown: the SDK's own serializer
-    // (what `prepare` writes with) and validation.
-    let hint = serde_json::to_vec(request).expect("serializable").len();
-    group.bench_function("sdk_serialize_alone", |b| {
-        b.iter(|| {
-            let mut body = Vec::with_capacity(hint);
-            nxlink::model::write_body(black_box(request), &mut body).expect("serializable");
-            body
-        });
-    });
-    group.bench_function("validate_alone", |b| {
-        b.iter(|| black_box(request).validate().expect("a valid request"));
-    });
-    for (name, algorithm) in [("md5", Algorithm::Md5), ("sha256", Algorithm::Sha256)] {
-        let client = client(algorithm);
-        group.bench_function(format!("{name}_prepare"), |b| {
-            b.iter(|| client.prepare(black_box(request)).expect("a valid request"));
-        });
+/// One side's turn: [`WARM_UP`] untimed runs of `work`, then the median of [`TURN`] timed
+/// ones, in nanoseconds. What `work` returns is dropped inside the timing, as criterion's
+/// `iter` does.
+fn turn<T>(work: &dyn Fn() -> T) -> f64 {
+    for _ in 0..WARM_UP {
+        black_box(work());
     }
-    group.finish();
+    let times = (0..TURN)
+        .map(|_| {
+            let started = Instant::now();
+            black_box(work());
+            started.elapsed().as_nanos() as f64
+        })
+        .collect();
+    median(times)
+}
+
+/// Every side in turns, [`ROUNDS`] rounds, the order rotating; the medians (ns) go to
+/// `prepare.json` under the names printed.
+///
+/// In turns rather than one after the other (as criterion measures, which this benchmark
+/// used): in three `cargo xtask bench` runs of nine, the floors and `prepare` measured
+/// seconds apart saw a machine 20–40 % slower for `prepare`, which the SDK's single-threaded
+/// writer, measured between them, showed too. A turn is a fraction of a second, and many
+/// runs rather than one: alternating single calls put each side's allocations right after
+/// another's, which made serde_json's growing `Vec` cost 4.5 ms instead of 2.6.
+fn in_turns(request: &CreateTaskRequest) {
+    let body = serde_json::to_vec(request).expect("serializable");
+    let (md5_client, sha256_client) = (client(Algorithm::Md5), client(Algorithm::Sha256));
+    let medians: [f64; 7] = medians_in_turns(ROUNDS, |side| match side {
+        0 => turn(&|| serde_json::to_vec(black_box(request)).expect("serializable")),
+        1 => turn(&|| Md5::digest(black_box(&body))),
+        2 => turn(&|| Sha256::digest(black_box(&body))),
+        // Not floors, but the parts of `prepare`, for the breakdown: the SDK's own writer
+        // (what `prepare` serializes with) and validation.
+        3 => turn(&|| {
+            let mut written = Vec::with_capacity(body.len());
+            nxlink::model::write_body(black_box(request), &mut written).expect("serializable");
+            written
+        }),
+        4 => turn(&|| black_box(request).validate().expect("a valid request")),
+        5 => turn(&|| {
+            md5_client
+                .prepare(black_box(request))
+                .expect("a valid request")
+        }),
+        _ => turn(&|| {
+            sha256_client
+                .prepare(black_box(request))
+                .expect("a valid request")
+        }),
+    });
+    let names = [
+        "serde_json_to_vec",
+        "md5_alone",
+        "sha256_alone",
+        "sdk_serialize_alone",
+        "validate_alone",
+        "md5_prepare",
+        "sha256_prepare",
+    ];
+    let [to_vec, md5, sha256, _, _, md5_prepare, sha256_prepare] = medians;
+    println!(
+        "prepare_10k ({ROUNDS} rounds of {TURN} a side, in turns, {} body bytes):",
+        body.len()
+    );
+    for (name, ns) in names.iter().zip(medians) {
+        println!("  {name:<20} {:>8.3} ms", ns / 1e6);
+    }
+    println!(
+        "  MD5 prepare {:.2}x max(serialize, hash), SHA-256 prepare {:.2}x",
+        md5_prepare / to_vec.max(md5),
+        sha256_prepare / to_vec.max(sha256)
+    );
+    let fields: Vec<String> = names
+        .iter()
+        .zip(medians)
+        .map(|(name, ns)| format!("\"{name}_ns\":{ns:.0}"))
+        .collect();
+    std::fs::write(
+        figures_dir().join("prepare.json"),
+        format!("{{{}}}", fields.join(",")),
+    )
+    .expect("prepare.json can be written");
 }
 
 /// The profiled part, kept out of line so a profiler can single it out
@@ -93,7 +153,5 @@ fn main() {
         prepare_times(&client(Algorithm::Md5), &request, times);
         return;
     }
-    let mut criterion = Criterion::default().configure_from_args();
-    building(&mut criterion, &request);
-    criterion.final_summary();
+    in_turns(&request);
 }
