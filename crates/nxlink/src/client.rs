@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use nxlink_model::{ApiRequest, ApiResponse, AppendBatch, ResultCode};
-use nxlink_transport::Transport;
+use nxlink_transport::{Transport, TransportError};
 use serde::de::IgnoredAny;
 
 use crate::clock::{ClockOffset, SkewClock, now_ms};
@@ -183,14 +183,12 @@ impl Client {
             endpoint,
             &span,
             || {
-                let request = prepared.next_attempt(&self.inner.signer, uri.clone(), || {
-                    self.inner.clock.gateway_now_ms()
-                });
-                span_ref.instrument(async move {
-                    self.exchange::<R>(request?, span_ref)
-                        .await
-                        .and_then(accept)
-                })
+                let exchange = prepared
+                    .next_attempt(&self.inner.signer, uri.clone(), || {
+                        self.inner.clock.gateway_now_ms()
+                    })
+                    .map(|request| self.exchange::<R>(request, span_ref));
+                span_ref.instrument(async move { exchange?.await.and_then(accept) })
             },
             reconcile,
         )
@@ -201,33 +199,39 @@ impl Client {
 
     /// One exchange: send the signed request, read the envelope, learn the gateway's clock;
     /// a contact batch's answer also tells the batch limit how loaded the gateway is.
-    async fn exchange<R: ApiRequest>(
+    ///
+    /// The request goes to the transport when this is called, not when it is first polled
+    /// (the caller polls it at once): it then lives only in the transport's boxed future. An
+    /// `async fn` would keep it in its own state too, and in that of every future wrapping
+    /// this one, which made a call's future 3.9 KB, copied each time it moved.
+    fn exchange<R: ApiRequest>(
         &self,
         http_request: http::Request<Bytes>,
         span: &CallSpan,
-    ) -> Result<Reply<Option<R::Data>>, Error> {
+    ) -> impl Future<Output = Result<Reply<Option<R::Data>>, Error>> {
         let started = Instant::now();
-        let answer = self.exchange_once::<R>(http_request, span).await;
-        if R::PATH == AppendBatch::PATH {
-            self.inner
-                .batch_limit
-                .observe(Signal::of(&answer, started.elapsed()));
+        let sent_ms = now_ms();
+        let response = self.inner.transport.send(http_request);
+        async move {
+            let answer = self.answer::<R>(response.await, sent_ms, span);
+            if R::PATH == AppendBatch::PATH {
+                self.inner
+                    .batch_limit
+                    .observe(Signal::of(&answer, started.elapsed()));
+            }
+            answer
         }
-        answer
     }
 
-    async fn exchange_once<R: ApiRequest>(
+    /// Reads the transport's response to a request sent at `sent_ms`, and learns the
+    /// gateway's clock from it.
+    fn answer<R: ApiRequest>(
         &self,
-        http_request: http::Request<Bytes>,
+        response: Result<http::Response<Bytes>, TransportError>,
+        sent_ms: u64,
         span: &CallSpan,
     ) -> Result<Reply<Option<R::Data>>, Error> {
-        let sent_ms = now_ms();
-        let response = self
-            .inner
-            .transport
-            .send(http_request)
-            .await
-            .map_err(|error| Error::transport(Endpoint::of::<R>(), error))?;
+        let response = response.map_err(|error| Error::transport(Endpoint::of::<R>(), error))?;
         let received_ms = now_ms();
         let status = response.status();
         let (parts, body) = response.into_parts();
