@@ -41,7 +41,6 @@ use nxlink::Client;
 use nxlink::model::CreateTaskRequest;
 use nxlink::sign::Credentials;
 use server::MinimalServer;
-use turns::medians_in_turns;
 
 /// Requests in flight at once, on each side.
 const IN_FLIGHT: u64 = 64;
@@ -249,7 +248,8 @@ const ROUND_CALLS: u64 = 4_000;
 const ROUNDS: usize = 30;
 
 /// The three sides in turns, [`ROUNDS`] rounds of [`ROUND_CALLS`] calls each, the order
-/// rotating every round; the median throughput of each side goes to `e2e.json`.
+/// rotating every round; each side's median throughput and the median of the SDK's ratios
+/// to the others within a round go to `e2e.json`.
 ///
 /// In turns rather than one side after the other (as criterion measures): on the shared
 /// virtual machine the benchmarks run on, the same work got up to 15 % slower from one
@@ -263,21 +263,24 @@ fn in_turns() {
     let contenders = Contenders::new(&server);
     let sides = [Side::Sdk, Side::Peer, Side::Raw];
     // Round 0 warms every side up (connections, caches) and is not counted.
-    let [sdk, peer, raw] = medians_in_turns(ROUNDS, |side| {
+    let rounds = turns::in_turns::<3>(ROUNDS, |side| {
         let elapsed = runtime.block_on(contenders.run(sides[side], ROUND_CALLS));
         ROUND_CALLS as f64 / elapsed.as_secs_f64()
     });
+    let [sdk, peer, raw] = [0, 1, 2].map(|side| rounds.median(side));
+    let over_peer = rounds.median_of(|round| round[0] / round[1]);
+    let over_raw = rounds.median_of(|round| round[0] / round[2]);
     println!(
         "e2e_64 ({ROUNDS} rounds of {ROUND_CALLS} calls a side, in turns): SDK {sdk:.0} req/s, \
-         peer {peer:.0} req/s ({:.2}x), pre-signed floor {raw:.0} req/s ({:.2}x)",
-        sdk / peer,
-        sdk / raw
+         peer {peer:.0} req/s, pre-signed floor {raw:.0} req/s; within a round the SDK made \
+         {over_peer:.2}x the peer's and {over_raw:.2}x the floor's (medians)"
     );
     std::fs::write(
         figures_dir().join("e2e.json"),
         format!(
             "{{\"sdk_per_second\":{sdk:.1},\"peer_per_second\":{peer:.1},\
-             \"raw_per_second\":{raw:.1}}}"
+             \"raw_per_second\":{raw:.1},\"sdk_over_peer\":{over_peer:.4},\
+             \"sdk_over_raw\":{over_raw:.4}}}"
         ),
     )
     .expect("e2e.json can be written");
