@@ -83,6 +83,16 @@ struct InTurns {
     ratio: f64,
 }
 
+impl InTurns {
+    fn compared(self, target: Option<Target>) -> Compared {
+        Compared {
+            value: self.value,
+            ratio: self.ratio,
+            target,
+        }
+    }
+}
+
 /// One line of the table.
 struct Row {
     name: &'static str,
@@ -118,21 +128,13 @@ impl Row {
 
     /// [`Row::peer`], with the ratio measured within rounds.
     fn peer_in_turns(mut self, peer: InTurns, target: Option<Target>) -> Self {
-        self.peer = Some(Compared {
-            value: peer.value,
-            ratio: peer.ratio,
-            target,
-        });
+        self.peer = Some(peer.compared(target));
         self
     }
 
     /// [`Row::floor`], with the ratio measured within rounds.
     fn floor_in_turns(mut self, floor: InTurns, target: Option<Target>) -> Self {
-        self.floor = Some(Compared {
-            value: floor.value,
-            ratio: floor.ratio,
-            target,
-        });
+        self.floor = Some(floor.compared(target));
         self
     }
 

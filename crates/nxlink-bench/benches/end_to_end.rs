@@ -267,9 +267,10 @@ fn in_turns() {
         let elapsed = runtime.block_on(contenders.run(sides[side], ROUND_CALLS));
         ROUND_CALLS as f64 / elapsed.as_secs_f64()
     });
-    let [sdk, peer, raw] = [0, 1, 2].map(|side| rounds.median(side));
-    let over_peer = rounds.median_of(|round| round[0] / round[1]);
-    let over_raw = rounds.median_of(|round| round[0] / round[2]);
+    let [sdk, peer, raw] = sides.map(|side| rounds.median(side as usize));
+    let (sdk_at, peer_at, raw_at) = (Side::Sdk as usize, Side::Peer as usize, Side::Raw as usize);
+    let over_peer = rounds.median_of(|round| round[sdk_at] / round[peer_at]);
+    let over_raw = rounds.median_of(|round| round[sdk_at] / round[raw_at]);
     println!(
         "e2e_64 ({ROUNDS} rounds of {ROUND_CALLS} calls a side, in turns): SDK {sdk:.0} req/s, \
          peer {peer:.0} req/s, pre-signed floor {raw:.0} req/s; within a round the SDK made \

@@ -29,6 +29,24 @@ use sha2::Sha256;
 use turns::median;
 
 const CONTACTS: usize = 10_000;
+/// The sides, in the order of [`SIDES`]: the two floors' parts, the breakdown, and `prepare`.
+const TO_VEC: usize = 0;
+const MD5_ALONE: usize = 1;
+const SHA256_ALONE: usize = 2;
+const SDK_SERIALIZE: usize = 3;
+const VALIDATE: usize = 4;
+const MD5_PREPARE: usize = 5;
+const SHA256_PREPARE: usize = 6;
+/// Each side's name in the output and in `prepare.json`.
+const SIDES: [&str; 7] = [
+    "serde_json_to_vec",
+    "md5_alone",
+    "sha256_alone",
+    "sdk_serialize_alone",
+    "validate_alone",
+    "md5_prepare",
+    "sha256_prepare",
+];
 /// Untimed iterations that start each turn: the allocator and caches settle on this side's
 /// pattern before it is timed.
 const WARM_UP: usize = 3;
@@ -80,54 +98,48 @@ fn turn<T>(work: &dyn Fn() -> T) -> f64 {
 fn in_turns(request: &CreateTaskRequest) {
     let body = serde_json::to_vec(request).expect("serializable");
     let (md5_client, sha256_client) = (client(Algorithm::Md5), client(Algorithm::Sha256));
-    let rounds = turns::in_turns::<7>(ROUNDS, |side| match side {
-        0 => turn(&|| serde_json::to_vec(black_box(request)).expect("serializable")),
-        1 => turn(&|| Md5::digest(black_box(&body))),
-        2 => turn(&|| Sha256::digest(black_box(&body))),
+    let rounds = turns::in_turns::<{ SIDES.len() }>(ROUNDS, |side| match side {
+        TO_VEC => turn(&|| serde_json::to_vec(black_box(request)).expect("serializable")),
+        MD5_ALONE => turn(&|| Md5::digest(black_box(&body))),
+        SHA256_ALONE => turn(&|| Sha256::digest(black_box(&body))),
         // Not floors, but the parts of `prepare`, for the breakdown: the SDK's own writer
         // (what `prepare` serializes with) and validation.
-        3 => turn(&|| {
+        SDK_SERIALIZE => turn(&|| {
             let mut written = Vec::with_capacity(body.len());
             nxlink::model::write_body(black_box(request), &mut written).expect("serializable");
             written
         }),
-        4 => turn(&|| black_box(request).validate().expect("a valid request")),
-        5 => turn(&|| {
+        VALIDATE => turn(&|| black_box(request).validate().expect("a valid request")),
+        MD5_PREPARE => turn(&|| {
             md5_client
                 .prepare(black_box(request))
                 .expect("a valid request")
         }),
+        // SHA256_PREPARE, the last side: `in_turns` asks for no other.
         _ => turn(&|| {
             sha256_client
                 .prepare(black_box(request))
                 .expect("a valid request")
         }),
     });
-    let names = [
-        "serde_json_to_vec",
-        "md5_alone",
-        "sha256_alone",
-        "sdk_serialize_alone",
-        "validate_alone",
-        "md5_prepare",
-        "sha256_prepare",
-    ];
-    let medians: [f64; 7] = std::array::from_fn(|side| rounds.median(side));
+    let medians: [f64; SIDES.len()] = std::array::from_fn(|side| rounds.median(side));
     // Within each round: `prepare` against the larger of serializing and hashing alone.
-    let md5_over_floor = rounds.median_of(|round| round[5] / round[0].max(round[1]));
-    let sha256_over_floor = rounds.median_of(|round| round[6] / round[0].max(round[2]));
+    let md5_over_floor =
+        rounds.median_of(|round| round[MD5_PREPARE] / round[TO_VEC].max(round[MD5_ALONE]));
+    let sha256_over_floor =
+        rounds.median_of(|round| round[SHA256_PREPARE] / round[TO_VEC].max(round[SHA256_ALONE]));
     println!(
         "prepare_10k ({ROUNDS} rounds of {TURN} a side, in turns, {} body bytes):",
         body.len()
     );
-    for (name, ns) in names.iter().zip(medians) {
+    for (name, ns) in SIDES.iter().zip(medians) {
         println!("  {name:<20} {:>8.3} ms", ns / 1e6);
     }
     println!(
         "  within a round, MD5 prepare {md5_over_floor:.2}x max(serialize, hash), SHA-256 \
          prepare {sha256_over_floor:.2}x (medians)"
     );
-    let fields: Vec<String> = names
+    let fields: Vec<String> = SIDES
         .iter()
         .zip(medians)
         .map(|(name, ns)| format!("\"{name}_ns\":{ns:.0}"))
